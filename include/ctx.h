@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The library context: one per program run, passed to every core call.
+ * It owns the libudev handle and the cached mount table, and carries the
+ * log function through which the core reports (the core never prints).
+ */
+#ifndef VFC_CTX_H
+#define VFC_CTX_H
+
+#include <stdarg.h>
+
+struct vfc_ctx;
+struct udev;
+struct libmnt_table;
+
+typedef void (*vfc_log_fn)(void *data, int priority, const char *fmt, va_list args);
+
+int vfc_ctx_new(struct vfc_ctx **ret);
+struct vfc_ctx *vfc_ctx_ref(struct vfc_ctx *ctx);
+struct vfc_ctx *vfc_ctx_unref(struct vfc_ctx *ctx);
+
+/* @priority is a syslog level; messages above @max_priority are dropped. */
+void vfc_ctx_set_log_fn(struct vfc_ctx *ctx, vfc_log_fn fn, void *data);
+void vfc_ctx_set_log_priority(struct vfc_ctx *ctx, int max_priority);
+
+struct udev *vfc_ctx_get_udev(struct vfc_ctx *ctx);
+
+/*
+ * The kernel's mount table (/proc/self/mountinfo through libmount), parsed on
+ * first use. Returns NULL and sets errno if it cannot be read.
+ */
+struct libmnt_table *vfc_ctx_get_mountinfo(struct vfc_ctx *ctx);
+/* Forget the cached table, e.g. after a mount. */
+void vfc_ctx_reset_mountinfo(struct vfc_ctx *ctx);
+
+void vfc_log(struct vfc_ctx *ctx, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define vfc_err(ctx, ...)   vfc_log(ctx, 3, __VA_ARGS__)
+#define vfc_info(ctx, ...)  vfc_log(ctx, 6, __VA_ARGS__)
+#define vfc_debug(ctx, ...) vfc_log(ctx, 7, __VA_ARGS__)
+
+#endif

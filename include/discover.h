@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Discovery: the virtio-fs devices on the CCW bus (control unit 3832/1a) and
+ * what the kernel tells about each: bus-ID, online state, CCW driver, virtio
+ * child, tag (Linux 6.9+: /sys/fs/virtiofs/N/tag) and current mountpoints.
+ *
+ * Lookups by bus-ID or tag never walk the whole CCW bus: a guest may hold
+ * 4 x 65536 CCW devices.
+ */
+#ifndef VFC_DISCOVER_H
+#define VFC_DISCOVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "busid.h"
+#include "ctx.h"
+
+/* QEMU's virtio-ccw control unit: type 0x3832, model = virtio device ID (26 = fs). */
+#define VFC_CUTYPE_VIRTIO_FS "3832/1a"
+/* The virtio-fs tag field is 36 bytes (virtio spec 5.11.4). */
+#define VFC_TAG_MAX 36
+
+/* Why a device's tag is (not) known. */
+enum vfc_tag_state {
+	VFC_TAG_KNOWN,
+	VFC_TAG_OFFLINE,      /* the CCW device is offline: there is no virtio device yet */
+	VFC_TAG_NO_DRIVER,    /* the virtio device is not bound to virtiofs (module not loaded) */
+	VFC_TAG_NOT_EXPORTED, /* the kernel has no /sys/fs/virtiofs (before Linux 6.9) */
+	VFC_TAG_INVALID,      /* the kernel's tag file holds something that is no tag */
+};
+
+struct vfc_device;
+
+struct vfc_device *vfc_device_ref(struct vfc_device *dev);
+struct vfc_device *vfc_device_unref(struct vfc_device *dev);
+
+/*
+ * Look up one device. Return 0, or:
+ * -ENODEV       no CCW device with this bus-ID (absent, or hidden by cio_ignore)
+ * -EMEDIUMTYPE  the CCW device is not a virtio-fs device
+ * -ENOENT       (by tag) no device has this tag
+ */
+int vfc_device_new_from_busid(struct vfc_ctx *ctx, const struct vfc_busid *id,
+			      struct vfc_device **ret);
+int vfc_device_new_from_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_device **ret);
+
+/*
+ * A SPEC is a tag or a bus-ID in any form; an exact tag match wins over a
+ * bus-ID reading. Besides the errors above, -EINVAL/-ERANGE: neither a known
+ * tag nor a well-formed bus-ID. vfc_spec_strerror() explains any of them.
+ */
+int vfc_device_new_from_spec(struct vfc_ctx *ctx, const char *spec, struct vfc_device **ret);
+
+/*
+ * One line (no trailing newline) saying why @spec did not resolve, with a hint
+ * where one helps (cio_ignore, tag export). Newly allocated; NULL on ENOMEM.
+ */
+char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err);
+
+/* All virtio-fs CCW devices, sorted by bus-ID; free with vfc_device_array_free(). */
+int vfc_device_enumerate(struct vfc_ctx *ctx, struct vfc_device ***ret_devs, size_t *ret_n);
+void vfc_device_array_free(struct vfc_device **devs, size_t n);
+
+const struct vfc_busid *vfc_device_get_busid(struct vfc_device *dev);
+const char *vfc_device_get_syspath(struct vfc_device *dev);
+bool vfc_device_is_online(struct vfc_device *dev);
+/* The CCW driver bound to the device ("virtio_ccw"), or NULL. */
+const char *vfc_device_get_driver(struct vfc_device *dev);
+/* The virtio child ("virtio2") once the device is online and probed, or NULL. */
+const char *vfc_device_get_virtio(struct vfc_device *dev);
+/* The tag (raw bytes, untrusted) or NULL; vfc_device_get_tag_state() says why. */
+const char *vfc_device_get_tag(struct vfc_device *dev);
+enum vfc_tag_state vfc_device_get_tag_state(struct vfc_device *dev);
+/* Where the device's tag is mounted as virtiofs now: NULL-terminated, owned by @dev. */
+const char *const *vfc_device_get_mountpoints(struct vfc_device *dev);
+
+/* Whether the kernel exports virtio-fs tags at all (/sys/fs/virtiofs present). */
+bool vfc_have_tag_export(struct vfc_ctx *ctx);
+
+/* 1 if @id is on the kernel's cio_ignore list, 0 if not, -errno if that cannot be told. */
+int vfc_cio_ignore_contains(struct vfc_ctx *ctx, const struct vfc_busid *id);
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Escaping of untrusted text (tags come from the hypervisor) before it reaches
+ * a terminal, a JSON reader or a file name.
+ */
+#ifndef VFC_ESCAPE_H
+#define VFC_ESCAPE_H
+
+/*
+ * For display, in util-linux's convention: printable ASCII and well-formed
+ * UTF-8 stay as they are; every other byte (controls, DEL, C1 controls,
+ * malformed UTF-8) and the backslash itself become "\xHH", so the result
+ * reads back unambiguously. Newly allocated; NULL on ENOMEM.
+ */
+char *vfc_escape_display(const char *s);
+
+#endif

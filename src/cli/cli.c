@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+#include "cli.h"
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", program_invocation_short_name, prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("note: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_try_help(const char *command)
+{
+	fprintf(stderr, "Try '%s%s%s --help' for more information.\n", program_invocation_short_name,
+		command ? " " : "", command ? command : "");
+}
+
+static void log_stderr(void *data, int priority, const char *fmt, va_list ap)
+{
+	(void)data;
+	vmsg(priority >= LOG_DEBUG ? "debug: " : "", fmt, ap);
+}
+
+struct vfc_ctx *cli_ctx_new(int verbosity)
+{
+	struct vfc_ctx *ctx;
+	int r;
+
+	r = vfc_ctx_new(&ctx);
+	if (r < 0) {
+		cli_error("cannot initialise: %s", strerror(-r));
+		return NULL;
+	}
+	vfc_ctx_set_log_fn(ctx, log_stderr, NULL);
+	vfc_ctx_set_log_priority(ctx, verbosity > 1 ? LOG_DEBUG : verbosity ? LOG_INFO : LOG_ERR);
+	return ctx;
+}

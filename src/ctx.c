@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <libmount/libmount.h>
+#include <libudev.h>
+#include <stdlib.h>
+#include <syslog.h>
+
+#include "ctx.h"
+
+struct vfc_ctx {
+	int refcount;
+	struct udev *udev;
+	struct libmnt_table *mountinfo;
+	vfc_log_fn log_fn;
+	void *log_data;
+	int log_priority;
+};
+
+int vfc_ctx_new(struct vfc_ctx **ret)
+{
+	struct vfc_ctx *ctx;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+
+	ctx->udev = udev_new();
+	if (!ctx->udev) {
+		free(ctx);
+		return -ENOMEM;
+	}
+	ctx->refcount = 1;
+	ctx->log_priority = LOG_ERR;
+	*ret = ctx;
+	return 0;
+}
+
+struct vfc_ctx *vfc_ctx_ref(struct vfc_ctx *ctx)
+{
+	if (ctx)
+		ctx->refcount++;
+	return ctx;
+}
+
+struct vfc_ctx *vfc_ctx_unref(struct vfc_ctx *ctx)
+{
+	if (!ctx || --ctx->refcount > 0)
+		return NULL;
+
+	mnt_unref_table(ctx->mountinfo);
+	udev_unref(ctx->udev);
+	free(ctx);
+	return NULL;
+}
+
+void vfc_ctx_set_log_fn(struct vfc_ctx *ctx, vfc_log_fn fn, void *data)
+{
+	ctx->log_fn = fn;
+	ctx->log_data = data;
+}
+
+void vfc_ctx_set_log_priority(struct vfc_ctx *ctx, int max_priority)
+{
+	ctx->log_priority = max_priority;
+}
+
+void vfc_log(struct vfc_ctx *ctx, int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ctx->log_fn || priority > ctx->log_priority)
+		return;
+	va_start(ap, fmt);
+	ctx->log_fn(ctx->log_data, priority, fmt, ap);
+	va_end(ap);
+}
+
+struct udev *vfc_ctx_get_udev(struct vfc_ctx *ctx)
+{
+	return ctx->udev;
+}
+
+struct libmnt_table *vfc_ctx_get_mountinfo(struct vfc_ctx *ctx)
+{
+	struct libmnt_table *tb;
+	int r;
+
+	if (ctx->mountinfo)
+		return ctx->mountinfo;
+
+	tb = mnt_new_table();
+	if (!tb) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* Only the kernel's view: utab's userspace options are not needed here. */
+	r = mnt_table_parse_file(tb, "/proc/self/mountinfo");
+	if (r < 0) {
+		vfc_debug(ctx, "cannot parse /proc/self/mountinfo: %d", r);
+		mnt_unref_table(tb);
+		errno = -r;
+		return NULL;
+	}
+	ctx->mountinfo = tb;
+	return tb;
+}
+
+void vfc_ctx_reset_mountinfo(struct vfc_ctx *ctx)
+{
+	mnt_unref_table(ctx->mountinfo);
+	ctx->mountinfo = NULL;
+}

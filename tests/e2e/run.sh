@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# End-to-end tests of virtiofs-ccw: Debian's real s390x kernels under QEMU
+# (TCG) with virtio-fs CCW devices served by virtiofsd, our cross-built
+# programs inside the guest, a verdict read from the console.
+#
+#   run.sh deps            install the host packages (root)
+#   run.sh check [BOOT..]  the suite (all boots, or the named ones: 6.12 6.1)
+#   run.sh demo            boot the 6.12 guest and show what the tool sees
+#
+# Environment: E2E_CACHE (download cache, default ~/.cache/virtiofs-ccw-e2e),
+# E2E_KEEP=1 (keep the work directory), E2E_TIMEOUT (seconds per boot, 120),
+# E2E_REFRESH=1 (refresh the private package lists now).
+set -euo pipefail
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$E2E_DIR/../.." && pwd)
+E2E_CACHE=${E2E_CACHE:-$HOME/.cache/virtiofs-ccw-e2e}
+E2E_TIMEOUT=${E2E_TIMEOUT:-120}
+export PATH="$PATH:/usr/sbin:/sbin"
+DEPMOD=depmod
+MODPROBE=modprobe
+
+# shellcheck source=lib/common.sh
+. "$E2E_DIR/lib/common.sh"
+# shellcheck source=lib/prepare.sh
+. "$E2E_DIR/lib/prepare.sh"
+# shellcheck source=lib/build.sh
+. "$E2E_DIR/lib/build.sh"
+# shellcheck source=lib/initramfs.sh
+. "$E2E_DIR/lib/initramfs.sh"
+# shellcheck source=lib/boot.sh
+. "$E2E_DIR/lib/boot.sh"
+
+# ---- guest kernels --------------------------------------------------------------
+# Package name patterns (newest match wins; the ABI is never hard-coded) and
+# whether the kernel exports virtio-fs tags in /sys/fs/virtiofs (6.9+).
+declare -A KERNEL_ERE=(
+	[6.12]='^linux-image-6\.12\.[0-9]+\+[a-z0-9.]+-s390x$'
+	[6.1]='^linux-image-6\.1\.0-[0-9]+-s390x$'
+)
+declare -A KERNEL_TAGS=([6.12]=1 [6.1]=0)
+
+# ---- shares -------------------------------------------------------------------------
+# kind devno busid hostid tag   (kind: cold = on the QEMU command line, hot =
+# added over QMP on the guest's request; devno "-" = let QEMU assign one; tag
+# last, it is free text). QEMU's default virtio-net device is kept on purpose:
+# it takes 0.0.0000, so the auto-assigned share lands on 0.0.0002 (subchannel
+# 0.0.0001 goes to 0.0.1a12), and the tool must leave the NIC out of its list.
+SHARES=(
+	"cold fe.0.1a12 0.0.1a12 fe.0.1a12 share0"
+	"cold -         0.0.0002 fe.0.0002 share1"
+	"cold fe.1.0042 0.1.0042 fe.1.0042 share2"
+	"hot  fe.0.2000 0.0.2000 fe.0.2000 hot0"
+)
+
+# ---- boots ----------------------------------------------------------------------------
+# name kernel scenario...  (scenarios are functions in guest/scenarios.sh; one
+# boot runs them in order, so batch them: each boot costs ~15 s)
+BOOTS=(
+	"6.12 6.12 list list-unknown-busid kernel-mount kernel-mount-bad-tag hotplug"
+	"6.1  6.1  list list-unknown-busid kernel-mount kernel-mount-bad-tag hotplug"
+)
+
+# ---- host dependencies ---------------------------------------------------------------
+# command-or-path package
+DEPS=(
+	"qemu-system-s390x qemu-system-misc"
+	"/usr/lib/qemu/virtiofsd qemu-system-common"
+	"s390x-linux-gnu-gcc gcc-s390x-linux-gnu"
+	"s390x-linux-gnu-readelf binutils-s390x-linux-gnu"
+	"depmod kmod"
+	"modprobe kmod"
+	"cpio cpio"
+	"gzip gzip"
+	"python3 python3"
+	"make make"
+	"pkg-config pkg-config"
+	"dpkg dpkg"
+	"apt-get apt"
+	"flock util-linux"
+	"timeout coreutils"
+)
+
+missing_packages() {
+	local line what pkg
+	for line in "${DEPS[@]}"; do
+		read -r what pkg <<<"$line"
+		case $what in
+		/*) [ -x "$what" ] && continue ;;
+		*) command -v "$what" >/dev/null 2>&1 && continue ;;
+		esac
+		printf '%s\n' "$pkg"
+	done | sort -u
+}
+
+cmd_deps() {
+	local missing
+	mapfile -t missing < <(missing_packages)
+	if [ "${#missing[@]}" = 0 ]; then
+		log "host packages: all present"
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] ||
+		die "missing host packages: ${missing[*]} (as root: $0 deps, or apt-get install ${missing[*]})"
+	log "installing: ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	mapfile -t missing < <(missing_packages)
+	[ "${#missing[@]}" = 0 ] || die "still missing after install: ${missing[*]}"
+}
+
+require_host() {
+	local missing
+	mapfile -t missing < <(missing_packages)
+	[ "${#missing[@]}" = 0 ] || die "missing host packages: ${missing[*]} (run: $0 deps)"
+	# virtiofsd's chroot sandbox needs root
+	[ "$(id -u)" = 0 ] || die "run as root (virtiofsd -o sandbox=chroot)"
+}
+
+# setup KERNEL...: download/unpack (cached), cross-build, one initramfs per kernel
+setup() {
+	local k
+	work_init
+	timed prepare prepare "$@"
+	timed build build_programs
+	for k in "$@"; do
+		timed "initramfs-$k" build_initramfs "$k"
+	done
+}
+
+cmd_check() {
+	local line name kernel scen want=("$@") sel=() kernels=() k
+	for line in "${BOOTS[@]}"; do
+		read -r name kernel scen <<<"$line"
+		if [ "${#want[@]}" -gt 0 ] && [[ ! " ${want[*]} " == *" $name "* ]]; then
+			continue
+		fi
+		sel+=("$line")
+		[[ " ${kernels[*]} " == *" $kernel "* ]] || kernels+=("$kernel")
+	done
+	[ "${#sel[@]}" -gt 0 ] || die "no boot named: ${want[*]}"
+	require_host
+	setup "${kernels[@]}"
+	for line in "${sel[@]}"; do
+		read -r name kernel scen <<<"$line"
+		# shellcheck disable=SC2086 # scenario names are single words
+		set -- $scen
+		log "boot $name: ${KERNEL_PKG[$kernel]}, scenarios: $*"
+		timed "boot-$name" boot_guest "$name" "$kernel" check "$@"
+		collect_results "$name" "$@"
+	done
+	print_timings
+	printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
+	[ "$FAILED" = 0 ]
+}
+
+cmd_demo() {
+	require_host
+	echo "virtiofs-ccw demo: preparing (downloads are cached in $E2E_CACHE)..."
+	setup 6.12
+	echo "host side: one virtiofsd per share, each a QEMU vhost-user-fs-ccw device (host ID = css.ssid.devno):"
+	boot_guest demo 6.12 demo demo
+	echo
+	local res
+	res=$(console_lines "$BOOT_DIR/console.log" | sed -n 's/.*@@E2E RESULT demo \(PASS\|FAIL\) *\([^@]*\)@@.*/\1 \2/p')
+	if [ "$BOOT_RC" = 0 ] && [ "${res%% *}" = PASS ]; then
+		echo "demo finished: guest powered off after ${BOOT_SECONDS}s"
+		echo "(reading files through the shares fails here: big-endian guest, little-endian"
+		echo " virtiofsd; see tests/e2e/README.md)"
+		return 0
+	fi
+	echo "demo failed (${res:-no result}, qemu exit $BOOT_RC); console tail:"
+	tail -n 40 "$BOOT_DIR/console.log" | tr -d '\r'
+	return 1
+}
+
+usage() {
+	sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+main() {
+	local cmd=${1:-}
+	[ $# -gt 0 ] && shift
+	case $cmd in
+	deps) cmd_deps "$@" ;;
+	check) cmd_check "$@" ;;
+	demo) cmd_demo "$@" ;;
+	-h | --help | help) usage ;;
+	*)
+		usage >&2
+		exit 2
+		;;
+	esac
+}
+
+main "$@"

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "escape.h"
+
+static void check(const char *in, const char *expected)
+{
+	char *out = vfc_escape_display(in);
+
+	assert_non_null(out);
+	assert_string_equal(out, expected);
+	free(out);
+}
+
+static void test_display(void **state)
+{
+	(void)state;
+	check("share0", "share0");
+	check("", "");
+	check("data set 7", "data set 7");
+	check("../../etc", "../../etc");
+	check("a\\b", "a\\x5cb");
+	check("\\x41", "\\x5cx41"); /* reads back as the four bytes it was */
+	check("tab\there", "tab\\x09here");
+	check("\x1b[31mred", "\\x1b[31mred"); /* no terminal escapes get through */
+	check("del\x7f", "del\\x7f");
+	check("caf\xc3\xa9", "caf\xc3\xa9");		   /* UTF-8 stays */
+	check("\xe2\x82\xac", "\xe2\x82\xac");		   /* 3-byte sequence */
+	check("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");	   /* 4-byte sequence */
+	check("\xff\xfe-bytes", "\\xff\\xfe-bytes");	   /* not UTF-8 */
+	check("\xc3", "\\xc3");				   /* truncated sequence */
+	check("\xc0\xaf", "\\xc0\\xaf");		   /* overlong '/' */
+	check("\xe0\x80\xaf", "\\xe0\\x80\\xaf");	   /* overlong, 3 bytes */
+	check("\xed\xa0\x80", "\\xed\\xa0\\x80");	   /* surrogate */
+	check("\xc2\x9b", "\\xc2\\x9b");		   /* C1 CSI */
+	check("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* beyond U+10FFFF */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_display),
+	};
+
+	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
+}
