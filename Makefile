@@ -15,9 +15,13 @@ TEST_PKGS := cmocka
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wundef -Wvla
 override CPPFLAGS += -Iinclude -Isrc/cli -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
-override CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS))
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+# make 4.3 hands command-line variables to recipes but not to $(shell): pass
+# a cross build's pkg-config settings on explicitly.
+PKG_CONFIG_ENV := $(foreach v,PKG_CONFIG_LIBDIR PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR,\
+	$(if $($(v)),$(v)='$($(v))'))
+pkgconf = $(shell $(PKG_CONFIG_ENV) $(PKG_CONFIG) $(1))
+override CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing $(call pkgconf,--cflags $(PKGS))
+LIBS = $(call pkgconf,--libs $(PKGS))
 
 CORE_SRCS := $(wildcard src/*.c)
 CLI_SRCS  := $(filter-out src/cli/virtiofs-ccw.c,$(wildcard src/cli/*.c))
@@ -47,8 +51,8 @@ $(O)/virtiofs-ccw: $(O)/src/cli/virtiofs-ccw.o $(CLI_OBJS) $(O)/libvfc.a
 
 $(O)/tests/%: tests/unit/%.c $(O)/libvfc.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS)) -MMD -MP \
-		$(LDFLAGS) -o $@ $< $(O)/libvfc.a $(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkgconf,--cflags $(TEST_PKGS)) -MMD -MP \
+		$(LDFLAGS) -o $@ $< $(O)/libvfc.a $(LIBS) $(call pkgconf,--libs $(TEST_PKGS))
 
 # The tests: cmocka unit tests (one process each), then the programs in fake
 # sysfs trees under umockdev. Installs what they need first (as root).
@@ -70,6 +74,17 @@ check-cli: $(PROGRAMS)
 
 deps:
 	@packaging/install-deps $(DEB_BUILD_DEPS)
+
+# The end-to-end suite and the demo: Debian's s390x kernels under QEMU with
+# real virtio-fs CCW devices (tests/e2e/README.md). Each installs its host
+# packages first and downloads the guest kernels once into a cache.
+check-e2e:
+	@tests/e2e/run.sh deps
+	@tests/e2e/run.sh check
+
+demo:
+	@tests/e2e/run.sh deps
+	@tests/e2e/run.sh demo
 
 clean:
 	rm -rf $(O)
