@@ -92,4 +92,7 @@ clean:
 format:
 	clang-format -i $(CORE_SRCS) $(wildcard src/cli/*.c src/cli/*.h include/*.h) $(UNIT_SRCS)
 
+# Further suites keep their rules beside their sources (sanitizers, s390x, fuzzing, benchmark).
+include $(sort $(wildcard tests/*/rules.mk))
+
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
