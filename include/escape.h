@@ -14,4 +14,11 @@
  */
 char *vfc_escape_display(const char *s);
 
+/*
+ * For an fstab field: what mnt_mangle() escapes (blank, tab, newline,
+ * backslash) and also '#', controls and every non-ASCII byte, as \ooo octal,
+ * which libmount reads back to the same bytes. Newly allocated; NULL on ENOMEM.
+ */
+char *vfc_escape_fstab(const char *s);
+
 #endif

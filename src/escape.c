@@ -62,3 +62,26 @@ char *vfc_escape_display(const char *str)
 	*o = '\0';
 	return out;
 }
+
+char *vfc_escape_fstab(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char *out, *o;
+
+	out = malloc(strlen(str) * 4 + 1);
+	if (!out)
+		return NULL;
+	/* A '#' would start a comment, a control byte could drive the terminal it is shown on. */
+	for (o = out; *s; s++) {
+		if (*s > 0x20 && *s < 0x7f && *s != '\\' && *s != '#') {
+			*o++ = (char)*s;
+			continue;
+		}
+		*o++ = '\\';
+		*o++ = (char)('0' + (*s >> 6));
+		*o++ = (char)('0' + ((*s >> 3) & 7));
+		*o++ = (char)('0' + (*s & 7));
+	}
+	*o = '\0';
+	return out;
+}

@@ -9,11 +9,13 @@
 #include "ctx.h"
 #include "macro.h"
 
-/* The exit codes of mount(8), used by every front-end (see virtiofs-ccw(8)). */
-#define EX_OK	  0
-#define EX_USAGE  1  /* bad options or arguments */
-#define EX_SYSERR 2  /* out of memory, cannot read sysfs or mountinfo */
-#define EX_FAIL	  32 /* a device or tag could not be found or used */
+/*
+ * Every front-end exits with mount(8)'s codes (see virtiofs-ccw(8)):
+ * MNT_EX_SUCCESS 0, MNT_EX_USAGE 1 (bad options or arguments), MNT_EX_SYSERR 2
+ * (out of memory, cannot read sysfs), MNT_EX_FAIL 32 (a device or tag could
+ * not be found or used), MNT_EX_SOMEOK 64 (some of several succeeded).
+ */
+#include <libmount/libmount.h>
 
 void cli_error(const char *fmt, ...) _printf_format_(1, 2);
 void cli_note(const char *fmt, ...) _printf_format_(1, 2);
@@ -24,5 +26,8 @@ void cli_try_help(const char *command);
 struct vfc_ctx *cli_ctx_new(int verbosity);
 
 int cmd_list(struct vfc_ctx *ctx, int argc, char **argv);
+int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv);
+int cmd_umount(struct vfc_ctx *ctx, int argc, char **argv);
+int cmd_fstab(struct vfc_ctx *ctx, int argc, char **argv);
 
 #endif

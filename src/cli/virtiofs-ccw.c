@@ -16,6 +16,9 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "list", cmd_list, "list virtio-fs devices with bus-IDs, tags and mountpoints" },
+	{ "mount", cmd_mount, "mount a share by tag or bus-ID, or all that fstab names" },
+	{ "umount", cmd_umount, "unmount a share by tag, bus-ID or mountpoint" },
+	{ "fstab", cmd_fstab, "print fstab lines for the shares discovered" },
 };
 
 static void usage(FILE *out)
@@ -62,19 +65,19 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return EX_OK;
+			return MNT_EX_SUCCESS;
 		case 'V':
 			printf("%s %s\n", program_invocation_short_name, VERSION);
-			return EX_OK;
+			return MNT_EX_SUCCESS;
 		default:
 			cli_try_help(NULL);
-			return EX_USAGE;
+			return MNT_EX_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		cli_error("no command given");
 		cli_try_help(NULL);
-		return EX_USAGE;
+		return MNT_EX_USAGE;
 	}
 
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
@@ -84,11 +87,11 @@ int main(int argc, char **argv)
 
 		ctx = cli_ctx_new(verbosity);
 		if (!ctx)
-			return EX_SYSERR;
+			return MNT_EX_SYSERR;
 		/* getopt names argv[0] in its messages: make that "virtiofs-ccw list". */
 		if (asprintf(&name, "%s %s", program_invocation_short_name, commands[i].name) < 0) {
 			vfc_ctx_unref(ctx);
-			return EX_SYSERR;
+			return MNT_EX_SYSERR;
 		}
 		argc -= optind;
 		argv += optind;
@@ -100,5 +103,5 @@ int main(int argc, char **argv)
 	}
 	cli_error("unknown command '%s'", argv[optind]);
 	cli_try_help(NULL);
-	return EX_USAGE;
+	return MNT_EX_USAGE;
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <libmount/libmount.h>
 
 #include "escape.h"
 
@@ -41,10 +42,38 @@ static void test_display(void **state)
 	check("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* beyond U+10FFFF */
 }
 
+static void fstab_is(const char *in, const char *expected)
+{
+	char *out = vfc_escape_fstab(in), *back;
+
+	assert_non_null(out);
+	assert_string_equal(out, expected);
+	/* libmount reads the field back to the very same bytes. */
+	back = mnt_unmangle(out);
+	assert_non_null(back);
+	assert_string_equal(back, in);
+	free(back);
+	free(out);
+}
+
+static void test_fstab(void **state)
+{
+	(void)state;
+	fstab_is("share0", "share0");
+	fstab_is("data set 7", "data\\040set\\0407");
+	fstab_is("tab\there", "tab\\011here");
+	fstab_is("a\\b", "a\\134b");
+	fstab_is("#comment", "\\043comment");
+	fstab_is("\x1b[2J", "\\033[2J");
+	fstab_is("\xff\xfe", "\\377\\376");
+	fstab_is("/mnt/virtiofs/\\x2e.", "/mnt/virtiofs/\\134x2e.");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_display),
+		cmocka_unit_test(test_fstab),
 	};
 
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);

@@ -334,7 +334,7 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 	};
 	struct vfc_device **devs = NULL;
 	size_t n = 0;
-	int c, r, ret = EX_OK;
+	int c, r, ret = MNT_EX_SUCCESS;
 
 	while ((c = getopt_long(argc, argv, "Jo:nrh", opts, NULL)) != -1) {
 		switch (c) {
@@ -343,7 +343,7 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 			break;
 		case 'o':
 			if (parse_columns(optarg, &o) < 0)
-				return EX_USAGE;
+				return MNT_EX_USAGE;
 			break;
 		case 'n':
 			o.noheadings = true;
@@ -353,10 +353,10 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return EX_OK;
+			return MNT_EX_SUCCESS;
 		default:
 			cli_try_help("list");
-			return EX_USAGE;
+			return MNT_EX_USAGE;
 		}
 	}
 
@@ -364,38 +364,38 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 		r = vfc_device_enumerate(ctx, &devs, &n);
 		if (r < 0) {
 			cli_error("cannot list CCW devices: %s", strerror(-r));
-			return EX_SYSERR;
+			return MNT_EX_SYSERR;
 		}
 	} else {
 		/* Resolve every SPEC first: a bad one prints nothing but its error. */
 		devs = calloc((size_t)(argc - optind), sizeof(*devs));
 		if (!devs)
-			return EX_SYSERR;
+			return MNT_EX_SYSERR;
 		for (int i = optind; i < argc; i++) {
 			struct vfc_device *dev;
 
 			r = vfc_device_new_from_spec(ctx, argv[i], &dev);
 			if (r == -ENOMEM) {
-				ret = EX_SYSERR;
+				ret = MNT_EX_SYSERR;
 				break;
 			}
 			if (r < 0) {
 				_cleanup_free_ char *msg = vfc_spec_strerror(ctx, argv[i], r);
 
 				cli_error("%s", msg ? msg : strerror(-r));
-				ret = EX_FAIL;
+				ret = MNT_EX_FAIL;
 				continue;
 			}
 			devs[n++] = dev;
 		}
 	}
 
-	if (ret == EX_OK) {
+	if (ret == MNT_EX_SUCCESS) {
 		explain_unknown_tags(devs, n);
 		r = o.json ? print_json(&o, devs, n) : print_table(&o, devs, n);
 		if (r < 0) {
 			cli_error("cannot print the table: %s", strerror(-r));
-			ret = EX_SYSERR;
+			ret = MNT_EX_SYSERR;
 		}
 	}
 	vfc_device_array_free(devs, n);

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mounting and unmounting virtio-fs shares through libmount's context API
+ * (never by exec'ing mount(8), never through a shell). A SPEC is resolved to
+ * the tag the kernel mounts; results carry mount(8)'s exit codes (MNT_EX_*)
+ * and one line that says what went wrong.
+ */
+#ifndef VFC_MOUNT_H
+#define VFC_MOUNT_H
+
+#include <stdbool.h>
+
+#include "ctx.h"
+
+/* The mount option that bounds the wait for a device at boot, in seconds. */
+#define VFC_OPT_WAIT "x-virtiofs-ccw.wait"
+
+enum {
+	VFC_MOUNT_FAKE = 1 << 0,    /* resolve and report, mount nothing (-f) */
+	VFC_MOUNT_NOMTAB = 1 << 1,  /* do not write utab (-n) */
+	VFC_MOUNT_SLOPPY = 1 << 2,  /* tolerate unknown options (-s) */
+	VFC_MOUNT_HELPER = 1 << 3,  /* called by mount(8) as mount.virtiofs */
+	VFC_MOUNT_LAZY = 1 << 4,    /* umount: detach now, clean up when unused */
+	VFC_MOUNT_NOMODLOAD = 1 << 5, /* do not load the virtiofs module */
+};
+
+struct vfc_mount_req {
+	const char *spec;	/* tag or bus-ID (any form) */
+	const char *target;	/* mountpoint */
+	const char *options;	/* comma-separated mount options, or NULL */
+	const char *namespace;	/* mount namespace path (mount -N), or NULL */
+	int wait_ms;		/* how long to wait for the device; -1: take VFC_OPT_WAIT or 0 */
+	unsigned int flags;	/* VFC_MOUNT_* */
+};
+
+struct vfc_mount_result {
+	char *tag;     /* the tag mounted (or that would be), when it was resolved */
+	bool already;  /* it was mounted on the target already: nothing was done */
+	int excode;    /* MNT_EX_SUCCESS, MNT_EX_USAGE, MNT_EX_SYSERR, MNT_EX_FAIL, ... */
+	char *message; /* on failure: one line, no trailing newline */
+};
+
+/*
+ * Resolve req->spec and mount it on req->target. Returns 0 or -errno; either
+ * way @res is filled in and must be released with vfc_mount_result_clear().
+ */
+int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res);
+
+/*
+ * Unmount req->target if it is a virtiofs mountpoint, else every virtiofs
+ * mount of the tag that req->spec resolves to. res->tag names the tag.
+ */
+int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res);
+
+void vfc_mount_result_clear(struct vfc_mount_result *res);
+
+/*
+ * Resolve @spec to a tag once, without waiting: a known tag, the tag of the
+ * bus-ID's device, or @spec itself when it is neither (the kernel decides).
+ * On failure *ret_msg explains; *ret_retry says whether waiting may help
+ * (device absent, offline or not probed yet).
+ */
+int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, char **ret_msg,
+		      bool *ret_retry);
+
+#endif

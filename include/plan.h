@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Planning what to mount where: the virtiofs lines of fstab (through
+ * libmount, so LIBMOUNT_FSTAB and fstab escaping work as in mount(8)) and
+ * mountpoints derived from tags that no tag can steer out of their base.
+ */
+#ifndef VFC_PLAN_H
+#define VFC_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ctx.h"
+
+struct vfc_fstab_entry {
+	char *spec;    /* fstab's source: a tag or a bus-ID */
+	char *target;
+	char *options; /* NULL if none */
+	bool noauto;
+	bool nofail;
+};
+
+/* The virtiofs lines of fstab, in file order. A missing fstab is an empty one. */
+int vfc_plan_fstab(struct vfc_ctx *ctx, struct vfc_fstab_entry **ret, size_t *ret_n);
+void vfc_fstab_entries_free(struct vfc_fstab_entry *e, size_t n);
+
+/*
+ * The fstab line that names @spec: the same source text, the same device by
+ * another bus-ID form, or the tag @spec resolves to. NULL if none.
+ */
+const struct vfc_fstab_entry *vfc_plan_fstab_find(struct vfc_ctx *ctx,
+						  const struct vfc_fstab_entry *e, size_t n,
+						  const char *spec);
+
+/*
+ * A tag as one path component: [A-Za-z0-9_+,:@=%~.-] stay, but a leading
+ * '.' or '-' and every other byte become \xHH ("../x" -> "\x2e.\x2fx").
+ * Never empty, never ".", "..", never contains '/'. Newly allocated.
+ */
+char *vfc_plan_dirname(const char *tag);
+
+/* @base + "/" + vfc_plan_dirname(@tag). Newly allocated; NULL on ENOMEM. */
+char *vfc_plan_target(const char *base, const char *tag);
+
+#endif

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtiofs-ccw fstab: ready-to-paste fstab lines for the shares discovered.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "discover.h"
+#include "escape.h"
+#include "plan.h"
+
+#define DEFAULT_BASE	"/mnt/virtiofs"
+#define DEFAULT_OPTIONS "defaults,nofail"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s fstab [OPTIONS] [SPEC...]\n"
+		"\n"
+		"Print fstab lines for virtio-fs devices (all, or those named by SPEC: a tag\n"
+		"or a bus-ID). Each mountpoint is BASE/TAG, the tag made one safe path\n"
+		"component (bytes other than letters, digits and _+,:@=%%~.- and a leading\n"
+		"'.' or '-' become \\xHH).\n"
+		"\n"
+		"Options:\n"
+		"  -b, --by-busid       name the share by its bus-ID (needs mount.virtiofs)\n"
+		"  -t, --by-tag         name the share by its tag (the default)\n"
+		"  -B, --base DIR       where mountpoints go (default %s)\n"
+		"  -o, --options OPTS   mount options (default %s)\n"
+		"  -h, --help           show this help\n"
+		"\n"
+		"Exit status: 0 success, 1 usage error, 2 system error, 32 a SPEC is not a\n"
+		"virtio-fs device.\n",
+		program_invocation_short_name, DEFAULT_BASE, DEFAULT_OPTIONS);
+}
+
+/* One fstab line, each field escaped as fstab reads it (space = \040). */
+static int print_line(struct vfc_device *dev, bool by_busid, const char *base, const char *opts)
+{
+	_cleanup_free_ char *src = NULL, *target = NULL, *msrc = NULL, *mtarget = NULL,
+			     *mopts = NULL;
+	char busid[VFC_BUSID_STRLEN];
+	const char *tag = vfc_device_get_tag(dev);
+
+	vfc_busid_format(vfc_device_get_busid(dev), busid);
+	if (!tag) {
+		/* A commented line keeps the output pasteable and says why. */
+		printf("# %s: tag unknown (%s): no line\n", busid,
+		       vfc_device_get_tag_state(dev) == VFC_TAG_OFFLINE ? "device offline"
+		       : vfc_device_get_tag_state(dev) == VFC_TAG_NOT_EXPORTED
+			       ? "this kernel does not export tags"
+			       : "device not probed");
+		return 0;
+	}
+	target = vfc_plan_target(base, tag);
+	msrc = vfc_escape_fstab(by_busid ? busid : tag);
+	mtarget = target ? vfc_escape_fstab(target) : NULL;
+	mopts = vfc_escape_fstab(opts);
+	if (!msrc || !mtarget || !mopts)
+		return -ENOMEM;
+	printf("%s %s virtiofs %s 0 0\n", msrc, mtarget, mopts);
+	return 0;
+}
+
+int cmd_fstab(struct vfc_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "by-busid", no_argument, NULL, 'b' },
+		{ "by-tag", no_argument, NULL, 't' },
+		{ "base", required_argument, NULL, 'B' },
+		{ "options", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *base = DEFAULT_BASE, *options = DEFAULT_OPTIONS;
+	struct vfc_device **devs = NULL;
+	bool by_busid = false;
+	size_t n = 0;
+	int c, r, ret = MNT_EX_SUCCESS;
+
+	while ((c = getopt_long(argc, argv, "btB:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			by_busid = true;
+			break;
+		case 't':
+			by_busid = false;
+			break;
+		case 'B':
+			base = optarg;
+			break;
+		case 'o':
+			options = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return MNT_EX_SUCCESS;
+		default:
+			cli_try_help("fstab");
+			return MNT_EX_USAGE;
+		}
+	}
+	if (base[0] != '/') {
+		cli_error("--base '%s': expected an absolute directory", base);
+		return MNT_EX_USAGE;
+	}
+	if (!*options || strpbrk(options, " \t\n")) {
+		cli_error("--options '%s': expected comma-separated options without blanks",
+			  options);
+		return MNT_EX_USAGE;
+	}
+
+	if (optind == argc) {
+		r = vfc_device_enumerate(ctx, &devs, &n);
+		if (r < 0) {
+			cli_error("cannot list CCW devices: %s", strerror(-r));
+			return MNT_EX_SYSERR;
+		}
+	} else {
+		devs = calloc((size_t)(argc - optind), sizeof(*devs));
+		if (!devs)
+			return MNT_EX_SYSERR;
+		for (int i = optind; i < argc; i++) {
+			r = vfc_device_new_from_spec(ctx, argv[i], &devs[n]);
+			if (r < 0) {
+				_cleanup_free_ char *msg = vfc_spec_strerror(ctx, argv[i], r);
+
+				cli_error("%s", msg ? msg : strerror(-r));
+				ret = r == -ENOMEM ? MNT_EX_SYSERR : MNT_EX_FAIL;
+				continue;
+			}
+			n++;
+		}
+	}
+	for (size_t i = 0; i < n && ret == MNT_EX_SUCCESS; i++) {
+		if (print_line(devs[i], by_busid, base, options) < 0)
+			ret = MNT_EX_SYSERR;
+	}
+	vfc_device_array_free(devs, n);
+	return ret;
+}

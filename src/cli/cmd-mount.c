@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtiofs-ccw mount / umount: mount(8)-like commands that take bus-IDs.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "escape.h"
+#include "mount.h"
+#include "plan.h"
+
+/* mount --all serves fstab as mount.virtiofs would at boot: same default wait. */
+#define ALL_DEFAULT_WAIT_MS 10000
+
+static void mount_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %1$s mount [OPTIONS] SPEC [DIR]\n"
+		"       %1$s mount [OPTIONS] --all\n"
+		"\n"
+		"Mount a virtio-fs share. SPEC is a tag or a bus-ID: 0.n.dddd (guest),\n"
+		"fe.n.dddd (host, as in libvirt) or dddd (= 0.0.dddd). Without DIR the\n"
+		"mountpoint comes from the fstab line that names SPEC. --all mounts every\n"
+		"virtiofs line of fstab without noauto, like 'mount -a -t virtiofs'.\n"
+		"\n"
+		"Options:\n"
+		"  -a, --all            mount what fstab names\n"
+		"  -o, --options OPTS   mount options (with --all: added to fstab's)\n"
+		"  -w, --wait SECONDS   wait this long for an absent, offline or unprobed\n"
+		"                       device (default: the %2$s option, else 0;\n"
+		"                       with --all %3$d)\n"
+		"  -f, --fake           resolve and report, mount nothing\n"
+		"  -v, --verbose        say what is done\n"
+		"  -h, --help           show this help\n"
+		"\n"
+		"Exit status: 0 success, 1 usage error, 2 system error, 32 failure,\n"
+		"64 (--all) some mounts succeeded.\n",
+		program_invocation_short_name, VFC_OPT_WAIT, ALL_DEFAULT_WAIT_MS / 1000);
+}
+
+static int parse_wait(const char *arg, int *ret_ms)
+{
+	char *end;
+	long s;
+
+	errno = 0;
+	s = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || s < 0 || s > 86400) {
+		cli_error("invalid --wait '%s': expected a number of seconds from 0 to 86400", arg);
+		return -EINVAL;
+	}
+	*ret_ms = (int)s * 1000;
+	return 0;
+}
+
+static void report(const struct vfc_mount_req *req, const struct vfc_mount_result *res,
+		   bool verbose)
+{
+	_cleanup_free_ char *tag = NULL;
+
+	if (res->excode != MNT_EX_SUCCESS) {
+		cli_error("%s", res->message ? res->message : "mount failed");
+		return;
+	}
+	if (!verbose)
+		return;
+	tag = vfc_escape_display(res->tag ? res->tag : "");
+	printf("tag '%s' %s %s\n", tag ? tag : "",
+	       res->already		      ? "is already mounted on"
+	       : req->flags & VFC_MOUNT_FAKE ? "would be mounted on"
+					      : "mounted on",
+	       req->target);
+}
+
+static int mount_all(struct vfc_ctx *ctx, const struct vfc_mount_req *tmpl, bool verbose)
+{
+	struct vfc_fstab_entry *e = NULL;
+	size_t n = 0, ok = 0, failed = 0;
+	int r;
+
+	r = vfc_plan_fstab(ctx, &e, &n);
+	if (r < 0) {
+		cli_error("cannot read fstab: %s", strerror(-r));
+		return MNT_EX_SYSERR;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct vfc_mount_req req = *tmpl;
+		struct vfc_mount_result res;
+		_cleanup_free_ char *opts = NULL;
+
+		if (e[i].noauto)
+			continue;
+		req.spec = e[i].spec;
+		req.target = e[i].target;
+		req.options = e[i].options;
+		if (tmpl->options) {
+			opts = e[i].options ? strdup(e[i].options) : NULL;
+			if (mnt_optstr_append_option(&opts, tmpl->options, NULL) < 0) {
+				cli_error("out of memory");
+				vfc_fstab_entries_free(e, n);
+				return MNT_EX_SYSERR;
+			}
+			req.options = opts;
+		}
+		if (req.wait_ms < 0 &&
+		    (!req.options || mnt_optstr_get_option(req.options, VFC_OPT_WAIT, NULL, NULL)))
+			req.wait_ms = ALL_DEFAULT_WAIT_MS;
+
+		vfc_mount(ctx, &req, &res);
+		if (res.excode == MNT_EX_SUCCESS) {
+			ok++;
+			report(&req, &res, verbose);
+		} else if (e[i].nofail) {
+			/* nofail: say so, but it is no failure of the whole run. */
+			cli_note("%s (nofail): %s", e[i].target, res.message ? res.message : "");
+		} else {
+			failed++;
+			report(&req, &res, verbose);
+		}
+		vfc_mount_result_clear(&res);
+	}
+	vfc_fstab_entries_free(e, n);
+	if (failed == 0)
+		return MNT_EX_SUCCESS;
+	return ok ? MNT_EX_SOMEOK : MNT_EX_FAIL;
+}
+
+int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "options", required_argument, NULL, 'o' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "fake", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct vfc_mount_req req = { .wait_ms = -1 };
+	struct vfc_fstab_entry *e = NULL;
+	struct vfc_mount_result res;
+	bool all = false, verbose = false;
+	size_t n = 0;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "ao:w:fvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			all = true;
+			break;
+		case 'o':
+			req.options = optarg;
+			break;
+		case 'w':
+			if (parse_wait(optarg, &req.wait_ms) < 0)
+				return MNT_EX_USAGE;
+			break;
+		case 'f':
+			req.flags |= VFC_MOUNT_FAKE;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			mount_usage(stdout);
+			return MNT_EX_SUCCESS;
+		default:
+			cli_try_help("mount");
+			return MNT_EX_USAGE;
+		}
+	}
+
+	if (all) {
+		if (optind != argc) {
+			cli_error("--all takes no SPEC or DIR");
+			cli_try_help("mount");
+			return MNT_EX_USAGE;
+		}
+		return mount_all(ctx, &req, verbose);
+	}
+	if (argc - optind < 1 || argc - optind > 2) {
+		cli_error(argc == optind ? "no SPEC given" : "too many arguments");
+		cli_try_help("mount");
+		return MNT_EX_USAGE;
+	}
+	req.spec = argv[optind];
+	req.target = argc - optind == 2 ? argv[optind + 1] : NULL;
+
+	if (!req.target) {
+		const struct vfc_fstab_entry *fe;
+		_cleanup_free_ char *shown = vfc_escape_display(req.spec);
+		int r = vfc_plan_fstab(ctx, &e, &n);
+
+		if (r < 0) {
+			cli_error("cannot read fstab: %s", strerror(-r));
+			return MNT_EX_SYSERR;
+		}
+		fe = vfc_plan_fstab_find(ctx, e, n, req.spec);
+		if (!fe) {
+			cli_error("'%s': no mountpoint given and no virtiofs line in %s names it",
+				  shown ? shown : "", mnt_get_fstab_path());
+			vfc_fstab_entries_free(e, n);
+			return MNT_EX_USAGE;
+		}
+		req.spec = fe->spec;
+		req.target = fe->target;
+		if (!req.options)
+			req.options = fe->options;
+	}
+
+	vfc_mount(ctx, &req, &res);
+	report(&req, &res, verbose);
+	ret = res.excode;
+	vfc_mount_result_clear(&res);
+	vfc_fstab_entries_free(e, n);
+	return ret;
+}
+
+static void umount_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s umount [OPTIONS] SPEC|DIR...\n"
+		"\n"
+		"Unmount virtio-fs shares: a virtiofs mountpoint DIR, or every mount of the\n"
+		"tag that SPEC (a tag or a bus-ID) names.\n"
+		"\n"
+		"Options:\n"
+		"  -l, --lazy      detach now, clean up when no longer busy\n"
+		"  -f, --fake      report, unmount nothing\n"
+		"  -v, --verbose   say what is done\n"
+		"  -h, --help      show this help\n"
+		"\n"
+		"Exit status: 0 success, 1 usage error, 2 system error, 32 failure,\n"
+		"64 some unmounts succeeded.\n",
+		program_invocation_short_name);
+}
+
+int cmd_umount(struct vfc_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lazy", no_argument, NULL, 'l' },
+		{ "fake", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct vfc_mount_req req = { 0 };
+	bool verbose = false;
+	size_t ok = 0, failed = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "lfvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			req.flags |= VFC_MOUNT_LAZY;
+			break;
+		case 'f':
+			req.flags |= VFC_MOUNT_FAKE;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			umount_usage(stdout);
+			return MNT_EX_SUCCESS;
+		default:
+			cli_try_help("umount");
+			return MNT_EX_USAGE;
+		}
+	}
+	if (optind == argc) {
+		cli_error("nothing to unmount given (a tag, a bus-ID or a mountpoint)");
+		cli_try_help("umount");
+		return MNT_EX_USAGE;
+	}
+
+	for (int i = optind; i < argc; i++) {
+		struct vfc_mount_result res;
+		_cleanup_free_ char *shown = vfc_escape_display(argv[i]);
+
+		req.spec = argv[i];
+		if (vfc_umount(ctx, &req, &res) == 0) {
+			ok++;
+			if (verbose)
+				printf("%s: %s\n", shown ? shown : "",
+				       req.flags & VFC_MOUNT_FAKE ? "would be unmounted"
+								  : "unmounted");
+		} else {
+			failed++;
+			cli_error("%s", res.message ? res.message : "unmount failed");
+		}
+		vfc_mount_result_clear(&res);
+	}
+	if (failed == 0)
+		return MNT_EX_SUCCESS;
+	return ok ? MNT_EX_SOMEOK : MNT_EX_FAIL;
+}

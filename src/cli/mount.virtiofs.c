@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mount.virtiofs: the helper mount(8) runs for filesystem type virtiofs, so
+ * that fstab lines and "mount -t virtiofs 0.0.1a12 /mnt" accept bus-IDs.
+ * Plain tags pass through unchanged. The util-linux helper contract:
+ *
+ *   mount.virtiofs SPEC DIR [-sfnv] [-N NAMESPACE] [-o OPTIONS] [-t TYPE]
+ */
+#include <getopt.h>
+#include <libmount/libmount.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "escape.h"
+#include "mount.h"
+
+/* At boot virtio_ccw sets devices online asynchronously: give them this long. */
+#define DEFAULT_WAIT_MS 10000
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s SPEC DIR [-sfnv] [-N NAMESPACE] [-o OPTIONS]\n"
+		"\n"
+		"Mount a virtio-fs share; run by mount(8) for filesystem type virtiofs.\n"
+		"SPEC is a tag, or a bus-ID: 0.n.dddd (guest), fe.n.dddd (host, as in\n"
+		"libvirt) or dddd (= 0.0.dddd). A bus-ID is mounted by its device's tag.\n"
+		"\n"
+		"Options:\n"
+		"  -f             fake: resolve and report, mount nothing\n"
+		"  -n             do not write /run/mount/utab\n"
+		"  -s             tolerate unknown mount options\n"
+		"  -v             say what is done\n"
+		"  -N NAMESPACE   mount in another mount namespace (path or PID)\n"
+		"  -o OPTIONS     mount options; %s=SECONDS bounds the wait\n"
+		"                 for an absent, offline or unprobed device (default %d)\n"
+		"  -h, --help     show this help\n"
+		"  -V, --version  show the version\n"
+		"\n"
+		"Exit status as mount(8): 0 success, 1 usage, 2 system error, 32 mount failure.\n",
+		program_invocation_short_name, VFC_OPT_WAIT, DEFAULT_WAIT_MS / 1000);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+	struct vfc_mount_req req = { .wait_ms = -1, .flags = VFC_MOUNT_HELPER };
+	struct vfc_mount_result res;
+	_cleanup_free_ char *tag = NULL;
+	struct vfc_ctx *ctx;
+	bool verbose = false;
+	int c, ret;
+
+	setlocale(LC_ALL, "");
+	while ((c = getopt_long(argc, argv, "sfnvN:o:t:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			req.flags |= VFC_MOUNT_SLOPPY;
+			break;
+		case 'f':
+			req.flags |= VFC_MOUNT_FAKE;
+			break;
+		case 'n':
+			req.flags |= VFC_MOUNT_NOMTAB;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'N':
+			req.namespace = optarg;
+			break;
+		case 'o':
+			req.options = optarg;
+			break;
+		case 't':
+			/* mount(8) passes the type on; "virtiofs" is the only one we serve. */
+			if (strcmp(optarg, "virtiofs") != 0) {
+				cli_error("unsupported filesystem type '%s'; expected virtiofs",
+					  optarg);
+				return MNT_EX_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return MNT_EX_SUCCESS;
+		case 'V':
+			printf("%s %s\n", program_invocation_short_name, VERSION);
+			return MNT_EX_SUCCESS;
+		default:
+			cli_try_help(NULL);
+			return MNT_EX_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		cli_error(argc - optind < 2 ? "expected SPEC and DIR" : "too many arguments");
+		cli_try_help(NULL);
+		return MNT_EX_USAGE;
+	}
+	req.spec = argv[optind];
+	req.target = argv[optind + 1];
+
+	/* At boot, an fstab line may name a device that is still coming up. */
+	if (!req.options || mnt_optstr_get_option(req.options, VFC_OPT_WAIT, NULL, NULL) != 0)
+		req.wait_ms = DEFAULT_WAIT_MS;
+
+	ctx = cli_ctx_new(verbose);
+	if (!ctx)
+		return MNT_EX_SYSERR;
+
+	vfc_mount(ctx, &req, &res);
+	ret = res.excode;
+	if (ret != MNT_EX_SUCCESS) {
+		cli_error("%s", res.message ? res.message : "mount failed");
+	} else if (verbose) {
+		tag = vfc_escape_display(res.tag ? res.tag : "");
+		if (res.already)
+			printf("%s: tag '%s' is already mounted on %s\n",
+			       program_invocation_short_name, tag ? tag : "", req.target);
+		else
+			printf("%s: %s tag '%s' on %s\n", program_invocation_short_name,
+			       req.flags & VFC_MOUNT_FAKE ? "would mount" : "mounted",
+			       tag ? tag : "", req.target);
+	}
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+	return ret;
+}

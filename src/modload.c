@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <libkmod.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "macro.h"
+#include "modload.h"
+
+#define PROC_FILESYSTEMS "/proc/filesystems"
+
+static void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
+bool vfc_fs_is_registered(const char *fstype)
+{
+	_cleanup_(fclosep) FILE *f = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t len = 0;
+
+	f = fopen(PROC_FILESYSTEMS, "re");
+	if (!f)
+		return false;
+	/* Lines are "nodev\tvirtiofs" or "\text4": the name follows the tab. */
+	while (getline(&line, &len, f) > 0) {
+		char *name = strchr(line, '\t');
+
+		if (!name)
+			continue;
+		name++;
+		name[strcspn(name, "\n")] = '\0';
+		if (strcmp(name, fstype) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void log_kmod(void *data, int priority, const char *file, int line, const char *fn,
+		     const char *format, va_list args)
+{
+	struct vfc_ctx *ctx = data;
+	_cleanup_free_ char *msg = NULL;
+
+	(void)file;
+	(void)line;
+	(void)fn;
+	if (vasprintf(&msg, format, args) < 0)
+		return;
+	/* libkmod's own messages are detail: pass them on at debug level. */
+	msg[strcspn(msg, "\n")] = '\0';
+	vfc_log(ctx, priority < LOG_DEBUG ? LOG_DEBUG : priority, "libkmod: %s", msg);
+}
+
+static void kmod_unrefp(struct kmod_ctx **k)
+{
+	kmod_unref(*k);
+}
+
+static void kmod_module_unrefp(struct kmod_module **m)
+{
+	kmod_module_unref(*m);
+}
+
+int vfc_modload_virtiofs(struct vfc_ctx *ctx)
+{
+	_cleanup_(kmod_unrefp) struct kmod_ctx *kctx = NULL;
+	_cleanup_(kmod_module_unrefp) struct kmod_module *mod = NULL;
+	int r;
+
+	if (vfc_fs_is_registered(VFC_FSTYPE))
+		return 0;
+
+	/* The running kernel's /lib/modules and /etc/modprobe.d, like modprobe. */
+	kctx = kmod_new(NULL, NULL);
+	if (!kctx)
+		return -ENOMEM;
+	kmod_set_log_fn(kctx, log_kmod, ctx);
+
+	r = kmod_module_new_from_name(kctx, VFC_MODULE, &mod);
+	if (r < 0)
+		return r;
+
+	vfc_info(ctx, "loading module %s", VFC_MODULE);
+	r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL, NULL,
+					    NULL);
+	if (r > 0)
+		return -ECANCELED;
+	/* libkmod says ENOENT when the module is in no index of this kernel. */
+	if (r < 0)
+		return r;
+
+	return vfc_fs_is_registered(VFC_FSTYPE) ? 0 : -ENOPKG;
+}

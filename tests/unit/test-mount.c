@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Spec resolution and mounting against fake sysfs trees (umockdev), with
+ * libmount's mnt_context_mount() wrapped (-Wl,--wrap): the stand-in checks
+ * what libmount was asked to do and plays the kernel's answer.
+ */
+#include <errno.h>
+#include <libmount/libmount.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "mount.h"
+
+enum kernel_answer { KERNEL_OK, KERNEL_EINVAL, REAL_FAKE_MOUNT };
+
+int __real_mnt_context_mount(struct libmnt_context *cxt);
+int __wrap_mnt_context_mount(struct libmnt_context *cxt);
+
+int __wrap_mnt_context_mount(struct libmnt_context *cxt)
+{
+	function_called();
+	check_expected_ptr(mnt_context_get_source(cxt));
+	assert_string_equal(mnt_context_get_fstype(cxt), "virtiofs");
+	/* libmount must never run mount.virtiofs: that is us. */
+	assert_true(mnt_context_is_nohelpers(cxt));
+	switch (mock_type(int)) {
+	case KERNEL_OK:
+		mnt_context_set_syscall_status(cxt, 0);
+		return 0;
+	case KERNEL_EINVAL:
+		mnt_context_set_syscall_status(cxt, -EINVAL);
+		return -EINVAL;
+	default:
+		return __real_mnt_context_mount(cxt);
+	}
+}
+
+static char tmp[256];
+
+static void use_tree(const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", getenv("VFC_TEST_TREES"), name);
+	setenv("UMOCKDEV_DIR", path, 1);
+}
+
+/* A private copy of a tree that a test may change. */
+static void use_tree_copy(const char *name)
+{
+	char cmd[8192];
+
+	snprintf(tmp, sizeof(tmp), "/tmp/vfc-mount-XXXXXX");
+	assert_non_null(mkdtemp(tmp));
+	snprintf(cmd, sizeof(cmd), "cp -a '%s/%s/.' '%s/'", getenv("VFC_TEST_TREES"), name, tmp);
+	assert_int_equal(system(cmd), 0);
+	setenv("UMOCKDEV_DIR", tmp, 1);
+}
+
+static int cleanup_copy(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	if (tmp[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+		assert_int_equal(system(cmd), 0);
+		tmp[0] = '\0';
+	}
+	return 0;
+}
+
+static struct vfc_ctx *new_ctx(void)
+{
+	struct vfc_ctx *ctx;
+
+	assert_int_equal(vfc_ctx_new(&ctx), 0);
+	return ctx;
+}
+
+static void resolves(struct vfc_ctx *ctx, const char *spec, const char *tag)
+{
+	char *t = NULL, *msg = NULL;
+	bool retry = true;
+
+	if (vfc_mount_resolve(ctx, spec, &t, &msg, &retry) != 0)
+		fail_msg("'%s' did not resolve: %s", spec, msg ? msg : "?");
+	assert_string_equal(t, tag);
+	assert_null(msg);
+	free(t);
+}
+
+static void refuses(struct vfc_ctx *ctx, const char *spec, int err, bool retry_expected,
+		    const char *msg_part)
+{
+	char *t = NULL, *msg = NULL;
+	bool retry = !retry_expected;
+
+	assert_int_equal(vfc_mount_resolve(ctx, spec, &t, &msg, &retry), err);
+	assert_null(t);
+	assert_non_null(msg);
+	if (!strstr(msg, msg_part))
+		fail_msg("'%s': message '%s' lacks '%s'", spec, msg, msg_part);
+	assert_int_equal(retry, retry_expected);
+	free(msg);
+}
+
+static void test_resolve_612(void **state)
+{
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree("612");
+	ctx = new_ctx();
+	resolves(ctx, "0.0.1a12", "share0");
+	resolves(ctx, "fe.0.1a12", "share0");
+	resolves(ctx, "1A12", "share0");
+	resolves(ctx, "fe.1.0042", "share2");
+	resolves(ctx, "0.0.0002", "share1");
+	resolves(ctx, "share1", "share1");
+	/* Neither a known tag nor a bus-ID: passed on, the kernel decides. */
+	resolves(ctx, "not-here-yet", "not-here-yet");
+	refuses(ctx, "0123456789012345678901234567890123456", -EINVAL, false, "not a bus-ID");
+	refuses(ctx, "", -EINVAL, false, "empty");
+	refuses(ctx, "0.0.0000", -EMEDIUMTYPE, false, "control unit 3832/01");
+	vfc_ctx_unref(ctx);
+}
+
+static void test_resolve_states(void **state)
+{
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree("mixed");
+	ctx = new_ctx();
+	refuses(ctx, "0.0.beef", -ENXIO, true, "set it online with 'chzdev -e 0.0.beef' or "
+					      "'echo 1 > /sys/bus/ccw/devices/0.0.beef/online'");
+	refuses(ctx, "fe.0.2000", -EAGAIN, true, "not bound to the virtiofs driver");
+	refuses(ctx, "0.0.4711", -EMEDIUMTYPE, false, "not a virtio-fs device");
+	refuses(ctx, "0.0.9999", -ENODEV, true, "no CCW device 0.0.9999");
+	refuses(ctx, "0.0.5001", -ENODEV, false, "cio_ignore -r 0.0.5001");
+	resolves(ctx, "0.0.0001", "0.0.0001"); /* the tag of 0.0.3000 wins */
+	resolves(ctx, "fe.0.0001", "data set 7");
+	vfc_ctx_unref(ctx);
+
+	use_tree("61");
+	ctx = new_ctx();
+	refuses(ctx, "0.0.1a12", -EOPNOTSUPP, false, "mount it by tag");
+	resolves(ctx, "share0", "share0");
+	vfc_ctx_unref(ctx);
+
+	use_tree("odd");
+	ctx = new_ctx();
+	refuses(ctx, "0.0.0200", -EBADMSG, false, "malformed");
+	vfc_ctx_unref(ctx);
+}
+
+static void expect_mount(const char *source, enum kernel_answer answer)
+{
+	expect_function_call(__wrap_mnt_context_mount);
+	expect_string(__wrap_mnt_context_mount, mnt_context_get_source(cxt), source);
+	will_return(__wrap_mnt_context_mount, answer);
+}
+
+static void test_mount_by_busid(void **state)
+{
+	struct vfc_mount_req req = {
+		.spec = "fe.1.0042", .target = "/tmp", .options = "ro",
+		.flags = VFC_MOUNT_NOMODLOAD,
+	};
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree("612");
+	ctx = new_ctx();
+	expect_mount("share2", KERNEL_OK);
+	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+	assert_int_equal(res.excode, MNT_EX_SUCCESS);
+	assert_string_equal(res.tag, "share2");
+	assert_false(res.already);
+	assert_null(res.message);
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+static void test_fake_mount(void **state)
+{
+	struct vfc_mount_req req = { .spec = "0.0.1a12", .target = "/tmp", .flags = VFC_MOUNT_FAKE };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree("612");
+	ctx = new_ctx();
+	/* libmount's own fake mode: it goes through libmount, mounts nothing. */
+	expect_mount("share0", REAL_FAKE_MOUNT);
+	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+	assert_string_equal(res.tag, "share0");
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+static void append_mountinfo(const char *line)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/self/mountinfo", tmp);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs(line, f);
+	fclose(f);
+}
+
+static void test_already_mounted(void **state)
+{
+	struct vfc_mount_req req = { .spec = "0.0.1a12", .target = "/tmp/",
+				     .flags = VFC_MOUNT_NOMODLOAD };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree_copy("612");
+	append_mountinfo("99 1 0:99 / /tmp rw,relatime - virtiofs share0 rw\n");
+	ctx = new_ctx();
+	/* No call of mnt_context_mount is expected: a second mount is not made. */
+	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+	assert_true(res.already);
+	assert_int_equal(res.excode, MNT_EX_SUCCESS);
+	vfc_mount_result_clear(&res);
+
+	/* Another tag on that directory is no reason to skip. */
+	req.spec = "share1";
+	expect_mount("share1", KERNEL_OK);
+	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+	assert_false(res.already);
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+static void test_kernel_einval(void **state)
+{
+	struct vfc_mount_req req = { .spec = "nosuchtag", .target = "/tmp",
+				     .flags = VFC_MOUNT_NOMODLOAD };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree("612");
+	ctx = new_ctx();
+	expect_mount("nosuchtag", KERNEL_EINVAL);
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	assert_int_equal(res.excode, MNT_EX_FAIL);
+	assert_non_null(strstr(res.message, "no virtio-fs device has this tag"));
+	vfc_mount_result_clear(&res);
+
+	/* The tag exists: then the kernel refused the options. */
+	req.spec = "share0";
+	req.options = "bogus";
+	expect_mount("share0", KERNEL_EINVAL);
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	assert_non_null(strstr(res.message, "rejected the options 'bogus'"));
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+
+	/* 6.1 exports no tags: say both possibilities. */
+	use_tree("61");
+	ctx = new_ctx();
+	req.spec = "nosuchtag";
+	req.options = NULL;
+	expect_mount("nosuchtag", KERNEL_EINVAL);
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	assert_non_null(strstr(res.message, "or an option is invalid"));
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The wait is bounded: an offline device is retried until the deadline, then reported. */
+static void test_wait_bounded(void **state)
+{
+	struct vfc_mount_req req = { .spec = "0.0.beef", .target = "/tmp",
+				     .options = "x-virtiofs-ccw.wait=1", .wait_ms = -1,
+				     .flags = VFC_MOUNT_NOMODLOAD };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+	long long t0, dt;
+
+	(void)state;
+	use_tree("mixed");
+	ctx = new_ctx();
+	t0 = now_ms();
+	assert_int_equal(vfc_mount(ctx, &req, &res), -ENXIO);
+	dt = now_ms() - t0;
+	assert_true(dt >= 1000 && dt < 5000);
+	assert_non_null(strstr(res.message, "offline"));
+	vfc_mount_result_clear(&res);
+
+	/* A tag the kernel does not know yet: mount retried until the deadline. */
+	req.spec = "late";
+	req.options = NULL;
+	req.wait_ms = 300;
+	expect_function_call_any(__wrap_mnt_context_mount);
+	expect_string_count(__wrap_mnt_context_mount, mnt_context_get_source(cxt), "late", -1);
+	will_return_always(__wrap_mnt_context_mount, KERNEL_EINVAL);
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+static void *plug_device(void *arg)
+{
+	char link[512];
+
+	(void)arg;
+	usleep(300000);
+	snprintf(link, sizeof(link), "%s/sys/bus/ccw/devices/0.1.0042", tmp);
+	if (symlink("../../../devices/css0/0.1.0000/0.1.0042", link) != 0)
+		perror("symlink");
+	return NULL;
+}
+
+/* A device that appears while we wait (as at boot) is mounted when it does. */
+static void test_wait_for_device(void **state)
+{
+	struct vfc_mount_req req = { .spec = "0.1.0042", .target = "/tmp", .wait_ms = 10000,
+				     .flags = VFC_MOUNT_NOMODLOAD };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+	char link[512];
+	pthread_t t;
+	long long t0;
+
+	(void)state;
+	use_tree_copy("612");
+	snprintf(link, sizeof(link), "%s/sys/bus/ccw/devices/0.1.0042", tmp);
+	assert_int_equal(unlink(link), 0);
+	ctx = new_ctx();
+	expect_mount("share2", KERNEL_OK);
+	assert_int_equal(pthread_create(&t, NULL, plug_device, NULL), 0);
+	t0 = now_ms();
+	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+	assert_true(now_ms() - t0 >= 250 && now_ms() - t0 < 5000);
+	assert_string_equal(res.tag, "share2");
+	pthread_join(t, NULL);
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+static void test_bad_requests(void **state)
+{
+	struct vfc_mount_req req = { .spec = "share0", .target = "/tmp", .wait_ms = -1,
+				     .options = "x-virtiofs-ccw.wait=soon",
+				     .flags = VFC_MOUNT_NOMODLOAD };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree("612");
+	ctx = new_ctx();
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	assert_int_equal(res.excode, MNT_EX_USAGE);
+	assert_non_null(strstr(res.message, "x-virtiofs-ccw.wait=soon"));
+	vfc_mount_result_clear(&res);
+
+	req.options = NULL;
+	req.target = "/nonexistent/mnt";
+	assert_int_equal(vfc_mount(ctx, &req, &res), -ENOENT);
+	assert_int_equal(res.excode, MNT_EX_FAIL);
+	assert_string_equal(res.message, "mountpoint /nonexistent/mnt does not exist");
+	vfc_mount_result_clear(&res);
+
+	/* libmount makes the directory itself when asked. */
+	req.options = "X-mount.mkdir";
+	expect_mount("share0", KERNEL_OK);
+	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+	vfc_mount_result_clear(&res);
+
+	req.spec = "";
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	assert_int_equal(res.excode, MNT_EX_USAGE);
+	vfc_mount_result_clear(&res);
+	req.spec = "share0";
+	req.target = NULL;
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	assert_int_equal(res.excode, MNT_EX_USAGE);
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+static void test_umount(void **state)
+{
+	struct vfc_mount_req req = { .spec = "0.0.1a12", .flags = VFC_MOUNT_FAKE };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree("612");
+	ctx = new_ctx();
+	assert_int_equal(vfc_umount(ctx, &req, &res), 0);
+	assert_string_equal(res.tag, "share0");
+	vfc_mount_result_clear(&res);
+
+	req.spec = "/mnt/share0";
+	assert_int_equal(vfc_umount(ctx, &req, &res), 0);
+	assert_string_equal(res.tag, "share0");
+	vfc_mount_result_clear(&res);
+
+	req.spec = "share1";
+	assert_int_equal(vfc_umount(ctx, &req, &res), -ENOENT);
+	assert_string_equal(res.message, "tag 'share1' is not mounted");
+	vfc_mount_result_clear(&res);
+
+	req.spec = "/proc";
+	assert_int_equal(vfc_umount(ctx, &req, &res), -ENOENT);
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolve_612),
+		cmocka_unit_test(test_resolve_states),
+		cmocka_unit_test(test_mount_by_busid),
+		cmocka_unit_test(test_fake_mount),
+		cmocka_unit_test_teardown(test_already_mounted, cleanup_copy),
+		cmocka_unit_test(test_kernel_einval),
+		cmocka_unit_test(test_wait_bounded),
+		cmocka_unit_test_teardown(test_wait_for_device, cleanup_copy),
+		cmocka_unit_test(test_bad_requests),
+		cmocka_unit_test(test_umount),
+	};
+
+	return cmocka_run_group_tests_name("mount", tests, NULL, NULL);
+}
