@@ -10,6 +10,7 @@
 #include <stdarg.h>
 
 struct vfc_ctx;
+struct vfc_config;
 struct udev;
 struct libmnt_table;
 
@@ -25,6 +26,10 @@ void vfc_ctx_set_log_priority(struct vfc_ctx *ctx, int max_priority);
 
 struct udev *vfc_ctx_get_udev(struct vfc_ctx *ctx);
 
+/* The policy (config.h) the core follows, e.g. for configured tags; NULL: none. */
+void vfc_ctx_set_config(struct vfc_ctx *ctx, struct vfc_config *cfg);
+struct vfc_config *vfc_ctx_get_config(struct vfc_ctx *ctx);
+
 /*
  * The kernel's mount table (/proc/self/mountinfo through libmount), parsed on
  * first use. Returns NULL and sets errno if it cannot be read.
@@ -37,6 +42,7 @@ void vfc_log(struct vfc_ctx *ctx, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #define vfc_err(ctx, ...)   vfc_log(ctx, 3, __VA_ARGS__)
+#define vfc_notice(ctx, ...) vfc_log(ctx, 5, __VA_ARGS__)
 #define vfc_info(ctx, ...)  vfc_log(ctx, 6, __VA_ARGS__)
 #define vfc_debug(ctx, ...) vfc_log(ctx, 7, __VA_ARGS__)
 

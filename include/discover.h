@@ -27,6 +27,7 @@ enum vfc_tag_state {
 	VFC_TAG_OFFLINE,      /* the CCW device is offline: there is no virtio device yet */
 	VFC_TAG_NO_DRIVER,    /* the virtio device is not bound to virtiofs (module not loaded) */
 	VFC_TAG_NOT_EXPORTED, /* the kernel has no /sys/fs/virtiofs (before Linux 6.9) */
+	VFC_TAG_CONFIGURED,   /* not exported, but the policy file names it ("tag ID = TAG") */
 	VFC_TAG_INVALID,      /* the kernel's tag file holds something that is no tag */
 };
 
@@ -53,6 +54,13 @@ int vfc_device_new_from_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_dev
 int vfc_device_new_from_spec(struct vfc_ctx *ctx, const char *spec, struct vfc_device **ret);
 
 /*
+ * The device behind a udev event, as the automount units name it: a bus-ID
+ * ("0.0.1a12"), a virtio device ("virtio4") or a virtiofs export index ("4").
+ */
+int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name,
+				    struct vfc_device **ret);
+
+/*
  * One line (no trailing newline) saying why @spec did not resolve, with a hint
  * where one helps (cio_ignore, tag export). Newly allocated; NULL on ENOMEM.
  */
@@ -69,7 +77,10 @@ bool vfc_device_is_online(struct vfc_device *dev);
 const char *vfc_device_get_driver(struct vfc_device *dev);
 /* The virtio child ("virtio2") once the device is online and probed, or NULL. */
 const char *vfc_device_get_virtio(struct vfc_device *dev);
-/* The tag (raw bytes, untrusted) or NULL; vfc_device_get_tag_state() says why. */
+/*
+ * The tag (raw bytes, untrusted) or NULL; vfc_device_get_tag_state() says why.
+ * Known from the kernel, or (VFC_TAG_CONFIGURED) from the context's policy.
+ */
 const char *vfc_device_get_tag(struct vfc_device *dev);
 enum vfc_tag_state vfc_device_get_tag_state(struct vfc_device *dev);
 /* Where the device's tag is mounted as virtiofs now: NULL-terminated, owned by @dev. */

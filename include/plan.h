@@ -10,7 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "busid.h"
 #include "ctx.h"
+
+struct vfc_device;
 
 struct vfc_fstab_entry {
 	char *spec;    /* fstab's source: a tag or a bus-ID */
@@ -41,5 +44,41 @@ char *vfc_plan_dirname(const char *tag);
 
 /* @base + "/" + vfc_plan_dirname(@tag). Newly allocated; NULL on ENOMEM. */
 char *vfc_plan_target(const char *base, const char *tag);
+
+/* The user option that marks a mount as the auto-mounter's, with the device's bus-ID. */
+#define VFC_OPT_AUTO "x-virtiofs-ccw.auto"
+
+enum vfc_action_kind {
+	VFC_ACTION_MOUNT,
+	VFC_ACTION_DETACH, /* lazy unmount: the device is gone */
+};
+
+struct vfc_action {
+	enum vfc_action_kind kind;
+	struct vfc_busid id;
+	char *tag;
+	char *target;
+	char *options;	/* for a mount: with VFC_OPT_AUTO=<bus-ID> added */
+	bool in_base;	/* the target is a directory of ours below mount-base */
+};
+
+void vfc_actions_free(struct vfc_action *a, size_t n);
+
+/*
+ * What hotplug should mount for @devs (all present devices if @n is 0),
+ * following the context's policy (automount = fstab | all | none) and fstab.
+ * Devices already mounted where the plan puts them need nothing. Devices
+ * that cannot be planned (no tag known, say) are skipped with a note through
+ * the context's log.
+ */
+int vfc_plan_add(struct vfc_ctx *ctx, struct vfc_device **devs, size_t n, struct vfc_action **ret,
+		 size_t *ret_n);
+
+/*
+ * What to detach: every virtiofs mount that carries VFC_OPT_AUTO (in utab)
+ * whose device is gone or no longer has the mounted tag. Other mounts of the
+ * same tag are left alone.
+ */
+int vfc_plan_remove(struct vfc_ctx *ctx, struct vfc_action **ret, size_t *ret_n);
 
 #endif

@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <syslog.h>
 
+#include "config.h"
 #include "ctx.h"
 
 struct vfc_ctx {
 	int refcount;
 	struct udev *udev;
 	struct libmnt_table *mountinfo;
+	struct vfc_config *config;
 	vfc_log_fn log_fn;
 	void *log_data;
 	int log_priority;
@@ -48,6 +50,7 @@ struct vfc_ctx *vfc_ctx_unref(struct vfc_ctx *ctx)
 		return NULL;
 
 	mnt_unref_table(ctx->mountinfo);
+	vfc_config_unref(ctx->config);
 	udev_unref(ctx->udev);
 	free(ctx);
 	return NULL;
@@ -78,6 +81,17 @@ void vfc_log(struct vfc_ctx *ctx, int priority, const char *fmt, ...)
 struct udev *vfc_ctx_get_udev(struct vfc_ctx *ctx)
 {
 	return ctx->udev;
+}
+
+void vfc_ctx_set_config(struct vfc_ctx *ctx, struct vfc_config *cfg)
+{
+	vfc_config_unref(ctx->config);
+	ctx->config = vfc_config_ref(cfg);
+}
+
+struct vfc_config *vfc_ctx_get_config(struct vfc_ctx *ctx)
+{
+	return ctx->config;
 }
 
 struct libmnt_table *vfc_ctx_get_mountinfo(struct vfc_ctx *ctx)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "macro.h"
 #include "discover.h"
 #include "escape.h"
@@ -316,6 +317,18 @@ static int device_new_from_udev(struct vfc_ctx *ctx, struct udev_device *ccw,
 			device_read_tag(dev);
 	}
 
+	/* What the kernel cannot tell, the administrator may have written down. */
+	if (dev->tag_state == VFC_TAG_NOT_EXPORTED) {
+		const char *t = vfc_config_get_tag(vfc_ctx_get_config(ctx), &dev->id);
+
+		if (t) {
+			dev->tag = strdup(t);
+			if (!dev->tag)
+				return -ENOMEM;
+			dev->tag_state = VFC_TAG_CONFIGURED;
+		}
+	}
+
 	*ret = TAKE_PTR(dev);
 	return 0;
 }
@@ -346,8 +359,24 @@ int vfc_device_new_from_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_dev
 
 	/* Cost: one directory entry per virtio-fs device, nothing per CCW device. */
 	d = opendir(SYSFS_VIRTIOFS);
-	if (!d)
-		return -ENOENT;
+	if (!d) {
+		const struct vfc_busid *id = vfc_config_find_tag(vfc_ctx_get_config(ctx), tag);
+		struct vfc_device *dev;
+		int r;
+
+		if (!id)
+			return -ENOENT;
+		/* A configured tag counts only where the kernel does not tell. */
+		r = vfc_device_new_from_busid(ctx, id, &dev);
+		if (r < 0)
+			return r == -ENOMEM ? r : -ENOENT;
+		if (vfc_device_get_tag_state(dev) != VFC_TAG_CONFIGURED) {
+			vfc_device_unref(dev);
+			return -ENOENT;
+		}
+		*ret = dev;
+		return 0;
+	}
 	while ((de = readdir(d))) {
 		_cleanup_close_ int fd = -1;
 		_cleanup_free_ char *t = NULL;
@@ -380,6 +409,53 @@ int vfc_device_new_from_spec(struct vfc_ctx *ctx, const char *spec, struct vfc_d
 	if (r < 0)
 		return r;
 	return vfc_device_new_from_busid(ctx, &id, ret);
+}
+
+int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name,
+				    struct vfc_device **ret)
+{
+	_cleanup_close_ int fd = -1;
+	char busid[VFC_BUSID_STRLEN], virtio[32], path[64];
+	struct vfc_busid id;
+	ssize_t n;
+
+	if (!name || !*name)
+		return -EINVAL;
+	/* A full bus-ID has dots; an index has only digits; a virtio device its prefix. */
+	if (strchr(name, '.')) {
+		if (vfc_busid_parse(name, &id, NULL, NULL) < 0)
+			return -EINVAL;
+		return vfc_device_new_from_busid(ctx, &id, ret);
+	}
+	if (strspn(name, "0123456789") == strlen(name) && strlen(name) < 12) {
+		fd = open_virtiofs_entry(name);
+		if (fd < 0)
+			return -ENODEV;
+		if (read_device_link(fd, busid, sizeof(busid), virtio, sizeof(virtio)) < 0 ||
+		    vfc_busid_parse(busid, &id, NULL, NULL) < 0)
+			return -ENODEV;
+		return vfc_device_new_from_busid(ctx, &id, ret);
+	}
+	if (strncmp(name, "virtio", 6) == 0 && name[6] &&
+	    strspn(name + 6, "0123456789") == strlen(name + 6) && strlen(name) < 20) {
+		char link[512], *last, *parent;
+
+		/* /sys/bus/virtio/devices/virtioN -> .../<bus-ID>/virtioN */
+		snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s", name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			return -ENODEV;
+		link[n] = '\0';
+		last = strrchr(link, '/');
+		if (!last)
+			return -ENODEV;
+		*last = '\0';
+		parent = strrchr(link, '/');
+		if (vfc_busid_parse(parent ? parent + 1 : link, &id, NULL, NULL) < 0)
+			return -ENODEV;
+		return vfc_device_new_from_busid(ctx, &id, ret);
+	}
+	return -EINVAL;
 }
 
 int vfc_cio_ignore_contains(struct vfc_ctx *ctx, const struct vfc_busid *id)

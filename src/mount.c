@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "discover.h"
 #include "escape.h"
 #include "macro.h"
@@ -116,6 +117,7 @@ int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, cha
 	vfc_busid_format(vfc_device_get_busid(dev), busid);
 	switch (vfc_device_get_tag_state(dev)) {
 	case VFC_TAG_KNOWN:
+	case VFC_TAG_CONFIGURED:
 		tag = strdup(vfc_device_get_tag(dev));
 		r = tag ? 0 : -ENOMEM;
 		break;
@@ -139,8 +141,9 @@ int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, cha
 		r = -EOPNOTSUPP;
 		if (asprintf(&msg,
 			     "'%s': cannot tell the tag of device %s: this kernel does not export "
-			     "virtio-fs tags (Linux 6.9 or later does); mount it by tag",
-			     shown, busid) < 0)
+			     "virtio-fs tags (Linux 6.9 or later does); mount it by tag, or name "
+			     "its tag in %s ('tag %s = TAG')",
+			     shown, busid, VFC_CONFIG_PATH, busid) < 0)
 			msg = NULL;
 		break;
 	case VFC_TAG_INVALID:

@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <syslog.h>
 
 #include "cli.h"
+#include "config.h"
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
@@ -40,19 +42,31 @@ void cli_try_help(const char *command)
 static void log_stderr(void *data, int priority, const char *fmt, va_list ap)
 {
 	(void)data;
-	vmsg(priority >= LOG_DEBUG ? "debug: " : "", fmt, ap);
+	vmsg(priority >= LOG_DEBUG ? "debug: " : priority == LOG_NOTICE ? "note: " : "", fmt, ap);
 }
 
-struct vfc_ctx *cli_ctx_new(int verbosity)
+struct vfc_ctx *cli_ctx_new(int verbosity, const char *config)
 {
+	struct vfc_config *cfg = NULL;
 	struct vfc_ctx *ctx;
+	char *msg = NULL;
 	int r;
 
+	/* A policy file with a bad line is not followed at all. */
+	r = vfc_config_load(config, &cfg, &msg);
+	if (r < 0) {
+		cli_error("%s", msg ? msg : strerror(-r));
+		free(msg);
+		return NULL;
+	}
 	r = vfc_ctx_new(&ctx);
 	if (r < 0) {
 		cli_error("cannot initialise: %s", strerror(-r));
+		vfc_config_unref(cfg);
 		return NULL;
 	}
+	vfc_ctx_set_config(ctx, cfg);
+	vfc_config_unref(cfg);
 	vfc_ctx_set_log_fn(ctx, log_stderr, NULL);
 	vfc_ctx_set_log_priority(ctx, verbosity > 1 ? LOG_DEBUG : verbosity ? LOG_INFO : LOG_ERR);
 	return ctx;

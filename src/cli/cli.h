@@ -22,12 +22,16 @@ void cli_note(const char *fmt, ...) _printf_format_(1, 2);
 /* "Try 'virtiofs-ccw [COMMAND] --help' for more information." */
 void cli_try_help(const char *command);
 
-/* A context whose log messages go to stderr with the program name; NULL on failure. */
-struct vfc_ctx *cli_ctx_new(int verbosity);
+/*
+ * A context whose log messages go to stderr with the program name, following
+ * the policy file @config (NULL: the default). NULL on failure, said on stderr.
+ */
+struct vfc_ctx *cli_ctx_new(int verbosity, const char *config);
 
 int cmd_list(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_umount(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_fstab(struct vfc_ctx *ctx, int argc, char **argv);
+int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -109,9 +109,9 @@ int main(int argc, char **argv)
 	if (!req.options || mnt_optstr_get_option(req.options, VFC_OPT_WAIT, NULL, NULL) != 0)
 		req.wait_ms = DEFAULT_WAIT_MS;
 
-	ctx = cli_ctx_new(verbose);
+	ctx = cli_ctx_new(verbose, NULL);
 	if (!ctx)
-		return MNT_EX_SYSERR;
+		return MNT_EX_USAGE;
 
 	vfc_mount(ctx, &req, &res);
 	ret = res.excode;

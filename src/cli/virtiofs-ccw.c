@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 
 static const struct command {
 	const char *name;
@@ -19,6 +20,7 @@ static const struct command {
 	{ "mount", cmd_mount, "mount a share by tag or bus-ID, or all that fstab names" },
 	{ "umount", cmd_umount, "unmount a share by tag, bus-ID or mountpoint" },
 	{ "fstab", cmd_fstab, "print fstab lines for the shares discovered" },
+	{ "automount", cmd_automount, "mount (or detach) what the hotplug policy asks for" },
 };
 
 static void usage(FILE *out)
@@ -34,32 +36,38 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\n"
 		     "Options:\n"
-		     "  -v, --verbose  say more (twice: debug messages)\n"
-		     "  -h, --help     show this help\n"
-		     "  -V, --version  show the version\n"
+		     "  -c, --config FILE  the policy file (default: $%s, else %s)\n"
+		     "  -v, --verbose      say more (twice: debug messages)\n"
+		     "  -h, --help         show this help\n"
+		     "  -V, --version      show the version\n"
 		     "\n"
 		     "Run '%s COMMAND --help' for a command's options.\n"
 		     "\n"
 		     "Exit status: 0 success, 1 usage error, 2 system error,\n"
 		     "32 a device or tag was not found or cannot be used.\n",
-		program_invocation_short_name);
+		VFC_CONFIG_ENV, VFC_CONFIG_PATH, program_invocation_short_name);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{},
 	};
 	struct vfc_ctx *ctx;
+	const char *config = NULL;
 	int c, verbosity = 0, r;
 
 	setlocale(LC_ALL, "");
 	/* Stop at the command name: what follows is the command's. */
-	while ((c = getopt_long(argc, argv, "+vhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:vhV", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
 		case 'v':
 			verbosity++;
 			break;
@@ -85,9 +93,9 @@ int main(int argc, char **argv)
 			continue;
 		_cleanup_free_ char *name = NULL;
 
-		ctx = cli_ctx_new(verbosity);
+		ctx = cli_ctx_new(verbosity, config);
 		if (!ctx)
-			return MNT_EX_SYSERR;
+			return MNT_EX_USAGE;
 		/* getopt names argv[0] in its messages: make that "virtiofs-ccw list". */
 		if (asprintf(&name, "%s %s", program_invocation_short_name, commands[i].name) < 0) {
 			vfc_ctx_unref(ctx);

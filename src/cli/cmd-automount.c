@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtiofs-ccw automount: the hotplug handler. The udev rule starts it
+ * through systemd (udev/); without systemd, call it directly (see --help).
+ */
+#include <getopt.h>
+#include <syslog.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "automount.h"
+#include "cli.h"
+#include "config.h"
+#include "discover.h"
+#include "escape.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %1$s automount [OPTIONS] [SPEC...]\n"
+		"       %1$s automount [OPTIONS] --remove\n"
+		"\n"
+		"Mount what the policy file asks for the named devices (a tag or a bus-ID;\n"
+		"all present devices if none is named), or with --remove detach the\n"
+		"auto-mounts whose device is gone. Safe to run again and concurrently.\n"
+		"\n"
+		"Options:\n"
+		"  -n, --dry-run           print the planned actions, change nothing:\n"
+		"                          'mount TAG DIR OPTIONS' or 'detach TAG DIR',\n"
+		"                          fields escaped as in fstab (space = \\040)\n"
+		"  -c, --config FILE       the policy file (default %2$s)\n"
+		"  -r, --remove            detach auto-mounts of devices that are gone\n"
+		"  -k, --kernel-name NAME  the device as udev names it: a bus-ID, virtioN,\n"
+		"                          or the N of /sys/fs/virtiofs/N\n"
+		"  -v, --verbose           say what is done\n"
+		"  -h, --help              show this help\n"
+		"\n"
+		"Without systemd (busybox mdev, an initramfs), call it from the hotplug\n"
+		"script: '%1$s automount --kernel-name MDEV' when a virtio-fs device\n"
+		"appears and '%1$s automount --remove' when one goes.\n"
+		"\n"
+		"Exit status: 0 success, 1 usage error or bad policy file (then nothing is\n"
+		"mounted), 2 system error, 32 a mount or detach failed.\n",
+		program_invocation_short_name, VFC_CONFIG_PATH);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A device that has just appeared may need a moment to go online and get its tag. */
+static int device_when_ready(struct vfc_ctx *ctx, const char *name, bool kernel_name,
+			     struct vfc_device **ret)
+{
+	long long deadline = now_ms() + vfc_config_get_wait(vfc_ctx_get_config(ctx)) * 1000LL;
+	struct timespec pause = { .tv_nsec = 100 * 1000000 };
+
+	for (;;) {
+		struct vfc_device *dev = NULL;
+		int r = kernel_name ? vfc_device_new_from_kernel_name(ctx, name, &dev)
+				    : vfc_device_new_from_spec(ctx, name, &dev);
+		enum vfc_tag_state st;
+
+		if (r < 0 && (r != -ENODEV || now_ms() >= deadline))
+			return r;
+		if (r == 0) {
+			st = vfc_device_get_tag_state(dev);
+			if ((st != VFC_TAG_OFFLINE && st != VFC_TAG_NO_DRIVER) ||
+			    now_ms() >= deadline) {
+				*ret = dev;
+				return 0;
+			}
+			vfc_device_unref(dev);
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
+static void print_action(const struct vfc_action *a)
+{
+	_cleanup_free_ char *tag = vfc_escape_fstab(a->tag);
+	_cleanup_free_ char *target = vfc_escape_fstab(a->target);
+	_cleanup_free_ char *opts = a->options ? vfc_escape_fstab(a->options) : NULL;
+
+	if (a->kind == VFC_ACTION_MOUNT)
+		printf("mount %s %s %s\n", tag ? tag : "", target ? target : "",
+		       opts ? opts : "defaults");
+	else
+		printf("detach %s %s\n", tag ? tag : "", target ? target : "");
+}
+
+int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "remove", no_argument, NULL, 'r' },
+		{ "kernel-name", required_argument, NULL, 'k' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *config = NULL, *kname = NULL;
+	bool dry_run = false, remove = false, verbose = false;
+	struct vfc_device **devs = NULL;
+	struct vfc_action *acts = NULL;
+	size_t ndevs = 0, nacts = 0;
+	int c, r, lockfd = -1, ret = MNT_EX_SUCCESS;
+
+	while ((c = getopt_long(argc, argv, "nc:rk:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			dry_run = true;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'r':
+			remove = true;
+			break;
+		case 'k':
+			kname = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return MNT_EX_SUCCESS;
+		default:
+			cli_try_help("automount");
+			return MNT_EX_USAGE;
+		}
+	}
+	/* A handler's notes (why a device is skipped) belong in the journal. */
+	vfc_ctx_set_log_priority(ctx, verbose ? LOG_INFO : LOG_NOTICE);
+	if (remove && optind < argc) {
+		cli_error("--remove takes no SPEC: it detaches what belongs to devices that are gone");
+		return MNT_EX_USAGE;
+	}
+	if (config) {
+		struct vfc_config *cfg = NULL;
+		char *msg = NULL;
+
+		r = vfc_config_load(config, &cfg, &msg);
+		if (r < 0) {
+			cli_error("%s", msg ? msg : strerror(-r));
+			free(msg);
+			return MNT_EX_USAGE;
+		}
+		vfc_ctx_set_config(ctx, cfg);
+		vfc_config_unref(cfg);
+	}
+
+	if (!remove && (kname || optind < argc)) {
+		devs = calloc((size_t)(argc - optind) + 1, sizeof(*devs));
+		if (!devs)
+			return MNT_EX_SYSERR;
+		if (kname) {
+			r = device_when_ready(ctx, kname, true, &devs[ndevs]);
+			if (r < 0) {
+				/* Gone before we got to it: the removal event does the rest. */
+				cli_note("%s: no such virtio-fs device (any more): %s", kname,
+					 strerror(-r));
+				free(devs);
+				return MNT_EX_SUCCESS;
+			}
+			ndevs++;
+		}
+		for (int i = optind; i < argc; i++) {
+			r = device_when_ready(ctx, argv[i], false, &devs[ndevs]);
+			if (r < 0) {
+				_cleanup_free_ char *msg = vfc_spec_strerror(ctx, argv[i], r);
+
+				cli_error("%s", msg ? msg : strerror(-r));
+				vfc_device_array_free(devs, ndevs);
+				return MNT_EX_FAIL;
+			}
+			ndevs++;
+		}
+	}
+
+	/* Plan under the lock, so that two handlers never plan the same mount. */
+	if (!dry_run) {
+		lockfd = vfc_automount_lock(ctx);
+		if (lockfd < 0) {
+			cli_error("cannot lock %s: %s",
+				  vfc_config_get_mount_base(vfc_ctx_get_config(ctx)),
+				  strerror(-lockfd));
+			vfc_device_array_free(devs, ndevs);
+			return MNT_EX_SYSERR;
+		}
+	}
+	r = remove ? vfc_plan_remove(ctx, &acts, &nacts) : vfc_plan_add(ctx, devs, ndevs, &acts, &nacts);
+	vfc_device_array_free(devs, ndevs);
+	if (r < 0) {
+		cli_error("cannot plan: %s", strerror(-r));
+		vfc_automount_unlock(lockfd);
+		return MNT_EX_SYSERR;
+	}
+
+	for (size_t i = 0; i < nacts; i++) {
+		struct vfc_mount_result res;
+		_cleanup_free_ char *tag = NULL;
+
+		if (dry_run) {
+			print_action(&acts[i]);
+			continue;
+		}
+		r = vfc_automount_apply(ctx, &acts[i], &res);
+		tag = vfc_escape_display(acts[i].tag);
+		if (r < 0) {
+			cli_error("%s", res.message ? res.message : strerror(-r));
+			ret = MNT_EX_FAIL;
+		} else if (verbose) {
+			printf("%s tag '%s' %s %s\n",
+			       acts[i].kind == VFC_ACTION_MOUNT ? "mounted" : "detached",
+			       tag ? tag : "", acts[i].kind == VFC_ACTION_MOUNT ? "on" : "from",
+			       acts[i].target);
+		}
+		vfc_mount_result_clear(&res);
+	}
+	vfc_actions_free(acts, nacts);
+	vfc_automount_unlock(lockfd);
+	return ret;
+}
