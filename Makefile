@@ -37,7 +37,20 @@ PROGRAMS  := $(O)/virtiofs-ccw $(O)/mount.virtiofs
 DEB_BUILD_DEPS := make gcc pkg-config libudev-dev libmount-dev libkmod-dev \
 	libsmartcols-dev libcmocka-dev umockdev
 
-.PHONY: all clean check check-unit check-cli deps demo check-e2e format
+# Installation directories; udev and systemd say where their files go.
+prefix	  ?= /usr
+sbindir	  ?= $(prefix)/sbin
+datadir	  ?= $(prefix)/share
+mandir	  ?= $(datadir)/man
+sysconfdir ?= /etc
+# mount(8) runs helpers from /sbin: that is /usr/sbin where /usr is merged.
+mounthelperdir ?= $(if $(filter /usr,$(prefix)),$(if $(wildcard /sbin/.),$(shell test -L /sbin && echo /usr/sbin || echo /sbin),/sbin),$(sbindir))
+udevdir	  ?= $(or $(call pkgconf,--variable=udevdir udev),$(prefix)/lib/udev)
+systemdsystemunitdir ?= $(or $(call pkgconf,--variable=systemdsystemunitdir systemd),$(prefix)/lib/systemd/system)
+bashcompletiondir ?= $(or $(call pkgconf,--variable=completionsdir bash-completion),$(datadir)/bash-completion/completions)
+INSTALL	  ?= install
+
+.PHONY: all clean check check-unit check-cli deps demo check-e2e format install uninstall
 all: $(PROGRAMS)
 
 $(O)/%.o: %.c
@@ -96,6 +109,39 @@ check-e2e:
 demo:
 	@tests/e2e/run.sh deps
 	@tests/e2e/run.sh demo
+
+# The units and the rule name the programs by path: follow sbindir.
+install: all
+	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mounthelperdir) \
+		$(DESTDIR)$(udevdir)/rules.d $(DESTDIR)$(systemdsystemunitdir) \
+		$(DESTDIR)$(sysconfdir) $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man8 \
+		$(DESTDIR)$(bashcompletiondir)
+	$(INSTALL) -m 0755 $(O)/virtiofs-ccw $(DESTDIR)$(sbindir)/virtiofs-ccw
+	$(INSTALL) -m 0755 $(O)/mount.virtiofs $(DESTDIR)$(mounthelperdir)/mount.virtiofs
+	sed 's|/usr/sbin/virtiofs-ccw|$(sbindir)/virtiofs-ccw|' udev/90-virtiofs-ccw.rules \
+		> $(DESTDIR)$(udevdir)/rules.d/90-virtiofs-ccw.rules
+	for u in udev/*.service; do \
+		sed 's|/usr/sbin/virtiofs-ccw|$(sbindir)/virtiofs-ccw|' $$u \
+			> $(DESTDIR)$(systemdsystemunitdir)/$${u#udev/} || exit 1; \
+	done
+	chmod 0644 $(DESTDIR)$(udevdir)/rules.d/90-virtiofs-ccw.rules \
+		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-*.service
+	test -e $(DESTDIR)$(sysconfdir)/virtiofs-ccw.conf || \
+		$(INSTALL) -m 0644 packaging/virtiofs-ccw.conf $(DESTDIR)$(sysconfdir)/virtiofs-ccw.conf
+	$(INSTALL) -m 0644 man/virtiofs-ccw.conf.5 $(DESTDIR)$(mandir)/man5/
+	$(INSTALL) -m 0644 man/virtiofs-ccw.8 man/mount.virtiofs.8 $(DESTDIR)$(mandir)/man8/
+	$(INSTALL) -m 0644 packaging/virtiofs-ccw.bash-completion \
+		$(DESTDIR)$(bashcompletiondir)/virtiofs-ccw
+
+# The policy file is the administrator's: uninstall leaves it.
+uninstall:
+	rm -f $(DESTDIR)$(sbindir)/virtiofs-ccw $(DESTDIR)$(mounthelperdir)/mount.virtiofs \
+		$(DESTDIR)$(udevdir)/rules.d/90-virtiofs-ccw.rules \
+		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-automount@.service \
+		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-detach@.service \
+		$(DESTDIR)$(mandir)/man5/virtiofs-ccw.conf.5 \
+		$(DESTDIR)$(mandir)/man8/virtiofs-ccw.8 $(DESTDIR)$(mandir)/man8/mount.virtiofs.8 \
+		$(DESTDIR)$(bashcompletiondir)/virtiofs-ccw
 
 clean:
 	rm -rf $(O)

@@ -86,6 +86,16 @@ enum vfc_tag_state vfc_device_get_tag_state(struct vfc_device *dev);
 /* Where the device's tag is mounted as virtiofs now: NULL-terminated, owned by @dev. */
 const char *const *vfc_device_get_mountpoints(struct vfc_device *dev);
 
+/*
+ * Where @tag is mounted as virtiofs, per the context's mount table: a newly
+ * allocated NULL-terminated list (free with vfc_strv_free()), in mount order
+ * or, with @newest_first, the reverse. Returns the count or -errno.
+ */
+int vfc_tag_mountpoints(struct vfc_ctx *ctx, const char *tag, bool newest_first, char ***ret);
+/* Is @tag the virtiofs mounted on (canonical) @target, topmost? */
+bool vfc_tag_is_mounted_on(struct vfc_ctx *ctx, const char *tag, const char *target);
+void vfc_strv_free(char **v);
+
 /* Whether the kernel exports virtio-fs tags at all (/sys/fs/virtiofs present). */
 bool vfc_have_tag_export(struct vfc_ctx *ctx);
 

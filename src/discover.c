@@ -64,11 +64,9 @@ static void fclosep(FILE **f)
 }
 #define _cleanup_fclose_ _cleanup_(fclosep)
 
-static void strv_free(char **v)
+void vfc_strv_free(char **v)
 {
-	if (!v)
-		return;
-	for (char **p = v; *p; p++)
+	for (char **p = v; p && *p; p++)
 		free(*p);
 	free(v);
 }
@@ -85,7 +83,7 @@ struct vfc_device *vfc_device_unref(struct vfc_device *dev)
 	if (!dev || --dev->refcount > 0)
 		return NULL;
 
-	strv_free(dev->mountpoints);
+	vfc_strv_free(dev->mountpoints);
 	free(dev->tag);
 	free(dev->virtio);
 	free(dev->driver);
@@ -711,42 +709,69 @@ enum vfc_tag_state vfc_device_get_tag_state(struct vfc_device *dev)
 	return dev->tag_state;
 }
 
-const char *const *vfc_device_get_mountpoints(struct vfc_device *dev)
+int vfc_tag_mountpoints(struct vfc_ctx *ctx, const char *tag, bool newest_first, char ***ret)
 {
-	static const char *const none[] = { NULL };
 	struct libmnt_table *tb;
 	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
+	char **v;
 	size_t n = 0;
+	int r = 0;
 
-	if (dev->mountpoints)
-		return (const char *const *)dev->mountpoints;
-	if (!dev->tag)
-		return none;
-	tb = vfc_ctx_get_mountinfo(dev->ctx);
+	tb = vfc_ctx_get_mountinfo(ctx);
 	if (!tb)
-		return none;
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!it)
-		return none;
-
-	dev->mountpoints = calloc(1, sizeof(char *));
-	while (dev->mountpoints && mnt_table_next_fs(tb, it, &fs) == 0) {
+		return -errno;
+	it = mnt_new_iter(newest_first ? MNT_ITER_BACKWARD : MNT_ITER_FORWARD);
+	v = calloc(1, sizeof(*v));
+	if (!it || !v) {
+		r = -ENOMEM;
+		goto out;
+	}
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
 		const char *src = mnt_fs_get_source(fs), *target = mnt_fs_get_target(fs);
 		char **nv;
 
 		if (!mnt_fs_match_fstype(fs, VIRTIOFS_FSTYPE) || !src || !target ||
-		    strcmp(src, dev->tag) != 0)
+		    strcmp(src, tag) != 0)
 			continue;
-		nv = realloc(dev->mountpoints, (n + 2) * sizeof(char *));
-		if (!nv)
-			break;
-		dev->mountpoints = nv;
-		nv[n] = strdup(target);
-		if (!nv[n])
-			break;
-		nv[++n] = NULL;
+		nv = realloc(v, (n + 2) * sizeof(*v));
+		if (!nv) {
+			r = -ENOMEM;
+			goto out;
+		}
+		v = nv;
+		v[n + 1] = NULL;
+		v[n] = strdup(target);
+		if (!v[n]) {
+			r = -ENOMEM;
+			goto out;
+		}
+		n++;
 	}
+out:
 	mnt_free_iter(it);
+	if (r < 0) {
+		vfc_strv_free(v);
+		return r;
+	}
+	*ret = v;
+	return (int)n;
+}
+
+bool vfc_tag_is_mounted_on(struct vfc_ctx *ctx, const char *tag, const char *target)
+{
+	struct libmnt_table *tb = vfc_ctx_get_mountinfo(ctx);
+	struct libmnt_fs *fs = tb ? mnt_table_find_target(tb, target, MNT_ITER_BACKWARD) : NULL;
+
+	return fs && mnt_fs_match_fstype(fs, VIRTIOFS_FSTYPE) && mnt_fs_get_source(fs) &&
+	       strcmp(mnt_fs_get_source(fs), tag) == 0;
+}
+
+const char *const *vfc_device_get_mountpoints(struct vfc_device *dev)
+{
+	static const char *const none[] = { NULL };
+
+	if (!dev->mountpoints && dev->tag)
+		vfc_tag_mountpoints(dev->ctx, dev->tag, false, &dev->mountpoints);
 	return dev->mountpoints ? (const char *const *)dev->mountpoints : none;
 }

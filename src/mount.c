@@ -163,21 +163,6 @@ int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, cha
 	return 0;
 }
 
-/* Is @tag mounted as virtiofs on the (canonical) @target? */
-static bool is_mounted_on(struct vfc_ctx *ctx, const char *tag, const char *target)
-{
-	struct libmnt_table *tb;
-	struct libmnt_fs *fs;
-
-	vfc_ctx_reset_mountinfo(ctx);
-	tb = vfc_ctx_get_mountinfo(ctx);
-	if (!tb)
-		return false;
-	fs = mnt_table_find_target(tb, target, MNT_ITER_BACKWARD);
-	return fs && mnt_fs_match_fstype(fs, VFC_FSTYPE) && mnt_fs_get_source(fs) &&
-	       strcmp(mnt_fs_get_source(fs), tag) == 0;
-}
-
 static int wait_option(const char *options, int *ret_ms, struct vfc_mount_result *res)
 {
 	char *val = NULL, *end;
@@ -274,7 +259,8 @@ static int mount_tag(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const
 				    errno == ENOENT ? "does not exist" : strerror(errno));
 		snprintf(target, sizeof(target), "%s", req->target);
 	}
-	if (is_mounted_on(ctx, tag, target)) {
+	vfc_ctx_reset_mountinfo(ctx);
+	if (vfc_tag_is_mounted_on(ctx, tag, target)) {
 		res->already = true;
 		return 0;
 	}
@@ -392,59 +378,6 @@ static int umount_target(const struct vfc_mount_req *req, const char *target,
 	return 0;
 }
 
-static void strv_free(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
-}
-
-/* The virtiofs mountpoints of @tag, newest first (so stacked mounts come off in order). */
-static int mountpoints_of(struct vfc_ctx *ctx, const char *tag, char ***ret)
-{
-	struct libmnt_table *tb;
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs;
-	char **v = NULL;
-	size_t n = 0;
-	int r = 0;
-
-	vfc_ctx_reset_mountinfo(ctx);
-	tb = vfc_ctx_get_mountinfo(ctx);
-	if (!tb)
-		return -errno;
-	it = mnt_new_iter(MNT_ITER_BACKWARD);
-	if (!it)
-		return -ENOMEM;
-	while (mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *src = mnt_fs_get_source(fs);
-		char **nv;
-
-		if (!mnt_fs_match_fstype(fs, VFC_FSTYPE) || !src || strcmp(src, tag) != 0)
-			continue;
-		nv = realloc(v, (n + 2) * sizeof(*v));
-		if (!nv) {
-			r = -ENOMEM;
-			break;
-		}
-		v = nv;
-		v[n] = strdup(mnt_fs_get_target(fs));
-		v[n + 1] = NULL;
-		if (!v[n]) {
-			r = -ENOMEM;
-			break;
-		}
-		n++;
-	}
-	mnt_free_iter(it);
-	if (r < 0) {
-		strv_free(v);
-		return r;
-	}
-	*ret = v;
-	return (int)n;
-}
-
 int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res)
 {
 	char path[PATH_MAX], **targets = NULL;
@@ -485,13 +418,15 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 	if (r < 0)
 		return fail_msg(res, r, MNT_EX_FAIL, msg);
 
-	n = mountpoints_of(ctx, res->tag, &targets);
+	/* Newest first, so that stacked mounts come off in order. */
+	vfc_ctx_reset_mountinfo(ctx);
+	n = vfc_tag_mountpoints(ctx, res->tag, true, &targets);
 	if (n < 0)
 		return fail(res, n, MNT_EX_SYSERR, "cannot read the mount table: %s", strerror(-n));
 	if (n == 0) {
 		_cleanup_free_ char *shown = vfc_escape_display(res->tag);
 
-		strv_free(targets);
+		vfc_strv_free(targets);
 		if (arg[0] == '/')
 			return fail(res, -ENOENT, MNT_EX_FAIL,
 				    "%s is neither a virtiofs mountpoint nor a mounted tag",
@@ -511,7 +446,7 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 		}
 		vfc_mount_result_clear(&one);
 	}
-	strv_free(targets);
+	vfc_strv_free(targets);
 	if (done == n) {
 		res->excode = MNT_EX_SUCCESS;
 		return 0;

@@ -186,15 +186,6 @@ static int actions_append(struct vfc_action **v, size_t *n, struct vfc_action *a
 	return 0;
 }
 
-/* Is @tag mounted on @target (as virtiofs) in @tb? */
-static bool mounted_on(struct libmnt_table *tb, const char *tag, const char *target)
-{
-	struct libmnt_fs *fs = tb ? mnt_table_find_target(tb, target, MNT_ITER_BACKWARD) : NULL;
-
-	return fs && mnt_fs_match_fstype(fs, VFC_FSTYPE) && mnt_fs_get_source(fs) &&
-	       strcmp(mnt_fs_get_source(fs), tag) == 0;
-}
-
 static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 		       const struct vfc_fstab_entry *fstab, size_t nfstab,
 		       struct vfc_action **v, size_t *n)
@@ -234,7 +225,7 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 	a.tag = strdup(tag);
 	if (!a.target || !a.tag)
 		goto nomem;
-	if (mounted_on(vfc_ctx_get_mountinfo(ctx), tag, a.target)) {
+	if (vfc_tag_is_mounted_on(ctx, tag, a.target)) {
 		vfc_info(ctx, "%s: already mounted on %s", busid, a.target);
 		free(a.target);
 		free(a.tag);

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "discover.h"
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
@@ -70,4 +71,39 @@ struct vfc_ctx *cli_ctx_new(int verbosity, const char *config)
 	vfc_ctx_set_log_fn(ctx, log_stderr, NULL);
 	vfc_ctx_set_log_priority(ctx, verbosity > 1 ? LOG_DEBUG : verbosity ? LOG_INFO : LOG_ERR);
 	return ctx;
+}
+
+int cli_devices(struct vfc_ctx *ctx, char **specs, int nspecs, struct vfc_device ***ret_devs,
+		size_t *ret_n)
+{
+	struct vfc_device **devs;
+	int r, ret = MNT_EX_SUCCESS;
+	size_t n = 0;
+
+	if (nspecs == 0) {
+		r = vfc_device_enumerate(ctx, ret_devs, ret_n);
+		if (r < 0) {
+			cli_error("cannot list CCW devices: %s", strerror(-r));
+			return MNT_EX_SYSERR;
+		}
+		return MNT_EX_SUCCESS;
+	}
+	devs = calloc((size_t)nspecs, sizeof(*devs));
+	if (!devs)
+		return MNT_EX_SYSERR;
+	for (int i = 0; i < nspecs; i++) {
+		r = vfc_device_new_from_spec(ctx, specs[i], &devs[n]);
+		if (r < 0) {
+			_cleanup_free_ char *msg = vfc_spec_strerror(ctx, specs[i], r);
+
+			cli_error("%s", msg ? msg : strerror(-r));
+			if (ret != MNT_EX_SYSERR)
+				ret = r == -ENOMEM ? MNT_EX_SYSERR : MNT_EX_FAIL;
+			continue;
+		}
+		n++;
+	}
+	*ret_devs = devs;
+	*ret_n = n;
+	return ret;
 }

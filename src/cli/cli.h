@@ -28,6 +28,15 @@ void cli_try_help(const char *command);
  */
 struct vfc_ctx *cli_ctx_new(int verbosity, const char *config);
 
+struct vfc_device;
+/*
+ * The devices the SPECs name (all virtio-fs devices if @nspecs is 0), for
+ * free with vfc_device_array_free(). Every SPEC is tried; each that fails
+ * gets its line on stderr. Returns MNT_EX_SUCCESS or the exit code to use.
+ */
+int cli_devices(struct vfc_ctx *ctx, char **specs, int nspecs, struct vfc_device ***ret_devs,
+		size_t *ret_n);
+
 int cmd_list(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_umount(struct vfc_ctx *ctx, int argc, char **argv);

@@ -78,7 +78,7 @@ int cmd_fstab(struct vfc_ctx *ctx, int argc, char **argv)
 	struct vfc_device **devs = NULL;
 	bool by_busid = false;
 	size_t n = 0;
-	int c, r, ret = MNT_EX_SUCCESS;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "btB:o:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -112,28 +112,7 @@ int cmd_fstab(struct vfc_ctx *ctx, int argc, char **argv)
 		return MNT_EX_USAGE;
 	}
 
-	if (optind == argc) {
-		r = vfc_device_enumerate(ctx, &devs, &n);
-		if (r < 0) {
-			cli_error("cannot list CCW devices: %s", strerror(-r));
-			return MNT_EX_SYSERR;
-		}
-	} else {
-		devs = calloc((size_t)(argc - optind), sizeof(*devs));
-		if (!devs)
-			return MNT_EX_SYSERR;
-		for (int i = optind; i < argc; i++) {
-			r = vfc_device_new_from_spec(ctx, argv[i], &devs[n]);
-			if (r < 0) {
-				_cleanup_free_ char *msg = vfc_spec_strerror(ctx, argv[i], r);
-
-				cli_error("%s", msg ? msg : strerror(-r));
-				ret = r == -ENOMEM ? MNT_EX_SYSERR : MNT_EX_FAIL;
-				continue;
-			}
-			n++;
-		}
-	}
+	ret = cli_devices(ctx, argv + optind, argc - optind, &devs, &n);
 	for (size_t i = 0; i < n && ret == MNT_EX_SUCCESS; i++) {
 		if (print_line(devs[i], by_busid, base, options) < 0)
 			ret = MNT_EX_SYSERR;

@@ -360,35 +360,7 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 		}
 	}
 
-	if (optind == argc) {
-		r = vfc_device_enumerate(ctx, &devs, &n);
-		if (r < 0) {
-			cli_error("cannot list CCW devices: %s", strerror(-r));
-			return MNT_EX_SYSERR;
-		}
-	} else {
-		/* Resolve every SPEC first: a bad one prints nothing but its error. */
-		devs = calloc((size_t)(argc - optind), sizeof(*devs));
-		if (!devs)
-			return MNT_EX_SYSERR;
-		for (int i = optind; i < argc; i++) {
-			struct vfc_device *dev;
-
-			r = vfc_device_new_from_spec(ctx, argv[i], &dev);
-			if (r == -ENOMEM) {
-				ret = MNT_EX_SYSERR;
-				break;
-			}
-			if (r < 0) {
-				_cleanup_free_ char *msg = vfc_spec_strerror(ctx, argv[i], r);
-
-				cli_error("%s", msg ? msg : strerror(-r));
-				ret = MNT_EX_FAIL;
-				continue;
-			}
-			devs[n++] = dev;
-		}
-	}
+	ret = cli_devices(ctx, argv + optind, argc - optind, &devs, &n);
 
 	if (ret == MNT_EX_SUCCESS) {
 		explain_unknown_tags(devs, n);
