@@ -57,9 +57,17 @@ SHARES=(
 # ---- boots ----------------------------------------------------------------------------
 # name kernel scenario...  (scenarios are functions in guest/scenarios.sh; one
 # boot runs them in order, so batch them: each boot costs ~15 s)
+# modload comes first: on 6.1 it is what loads virtiofs (our mount command,
+# through libkmod) for the scenarios after it. hotplug comes last: its list
+# checks also catch mounts another scenario left behind.
+BOOT_SCENARIOS=(
+	modload list list-unknown-busid kernel-mount kernel-mount-bad-tag
+	mount-by-tag mount-by-busid mount-by-hostid mount-helper fstab fstab-helper
+	mount-errors hotplug
+)
 BOOTS=(
-	"6.12 6.12 list list-unknown-busid kernel-mount kernel-mount-bad-tag hotplug"
-	"6.1  6.1  list list-unknown-busid kernel-mount kernel-mount-bad-tag hotplug"
+	"6.12 6.12 ${BOOT_SCENARIOS[*]}"
+	"6.1  6.1  ${BOOT_SCENARIOS[*]}"
 )
 
 # ---- host dependencies ---------------------------------------------------------------

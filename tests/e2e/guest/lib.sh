@@ -136,3 +136,85 @@ virtio_of() {
 		[ -d "$d" ] && basename "$d"
 	done
 }
+
+# --- running a command under test ----------------------------------------------
+# run CMD...: show CMD, run it with stdout in /tmp/out and stderr in /tmp/err,
+# show both, and set RC (the exit status) and RUN_CMD (the command).
+run() {
+	RUN_CMD="$*"
+	echo "\$ $*"
+	"$@" >/tmp/out 2>/tmp/err
+	RC=$?
+	cat /tmp/out /tmp/err
+	[ "$RC" = 0 ] || echo "(exit status $RC)"
+}
+
+# expect_rc WANT: the last run exited WANT
+expect_rc() {
+	[ "$RC" = "$1" ] || fail "'$RUN_CMD' exited $RC, expected $1: $(head -n1 /tmp/err)"
+}
+
+# expect_err TEXT: the last run's stderr contains TEXT
+expect_err() {
+	grep -qF -- "$1" /tmp/err || fail "'$RUN_CMD': stderr lacks '$1': $(head -n1 /tmp/err)"
+}
+
+# expect_out TEXT: the last run's stdout contains TEXT
+expect_out() {
+	grep -qF -- "$1" /tmp/out || fail "'$RUN_CMD': stdout lacks '$1'"
+}
+
+# expect_err_lines N: the last run printed exactly N lines on stderr
+expect_err_lines() {
+	local n
+	n=$(wc -l </tmp/err)
+	[ "$n" = "$1" ] || fail "'$RUN_CMD' printed $n lines on stderr, expected $1"
+}
+
+# --- mount assertions ----------------------------------------------------------
+# mounts_at DIR: how many mounts are stacked at DIR
+mounts_at() {
+	awk -v mp="$(mi_escape "$1")" '$5 == mp { n++ } END { print n + 0 }' /proc/self/mountinfo
+}
+
+# expect_mount DIR TAG: exactly one mount at DIR, and it is virtiofs TAG
+expect_mount() {
+	local got n
+	got=$(mountinfo_at "$1")
+	n=$(mounts_at "$1")
+	echo "  mountinfo at $1: ${got:-nothing}"
+	[ "$got" = "virtiofs $(mi_escape "$2")" ] ||
+		fail "mountinfo at $1: '${got:-nothing}', expected 'virtiofs $2'"
+	[ "$n" = 1 ] || fail "$n mounts at $1, expected 1"
+}
+
+# expect_no_mount DIR: nothing is mounted at DIR
+expect_no_mount() {
+	local got
+	got=$(mountinfo_at "$1")
+	[ -z "$got" ] || fail "$1 is mounted ($got), expected nothing there"
+}
+
+# virtiofs_mounts: how many virtiofs mounts there are
+virtiofs_mounts() {
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "virtiofs") n++; break } }
+		END { print n + 0 }' /proc/self/mountinfo
+}
+
+# --- kernel state ----------------------------------------------------------------
+fs_registered() { awk -v fs="$1" '$NF == fs { f = 1 } END { exit !f }' /proc/filesystems; }
+module_loaded() { awk -v m="$1" '$1 == m { f = 1 } END { exit !f }' /proc/modules; }
+
+# uptime_cs: time since boot in hundredths of a second (for durations)
+uptime_cs() { awk '{ printf "%d\n", $1 * 100 }' /proc/uptime; }
+
+# ccw_online BUSID: the CCW device is online
+ccw_online() { [ "$(cat "/sys/bus/ccw/devices/$1/online" 2>/dev/null)" = 1 ]; }
+ccw_offline() { [ "$(cat "/sys/bus/ccw/devices/$1/online" 2>/dev/null)" = 0 ]; }
+
+# virtiofs_bound BUSID: the device's virtio child is bound to the virtiofs driver
+virtiofs_bound() {
+	local v
+	v=$(virtio_of "$1")
+	[ -n "$v" ] && [ "$(basename "$(readlink "/sys/bus/ccw/devices/$1/$v/driver" 2>/dev/null)")" = virtiofs ]
+}

@@ -9,11 +9,18 @@
 # File I/O through a share is never asserted: the big-endian guest and the
 # little-endian virtiofsd do not understand each other (see README.md).
 
-# ---- how shares get mounted: THE single place to change ----------------------
-# For now the kernel directly, via busybox; later `virtiofs-ccw mount ...` or
-# mount(8) with our mount.virtiofs helper.
-mount_share() { # TAG DIR
-	mount -t virtiofs "$1" "$2"
+# ---- the programs ---------------------------------------------------------------
+# util-linux's mount(8)/umount(8), by full path: they run our helper
+# /sbin/mount.virtiofs for type virtiofs. Busybox's applets are "busybox mount".
+UL_MOUNT=/bin/mount
+UL_UMOUNT=/bin/umount
+
+# mount_share TAG DIR: the kernel baseline, without any of our code: busybox
+# mount(2) by tag (kernel-mount, kernel-mount-bad-tag); -i: busybox would
+# otherwise run our mount.virtiofs after a failed mount(2). The scenarios of
+# our mount feature call virtiofs-ccw, mount.virtiofs and mount(8) themselves.
+mount_share() {
+	busybox mount -i -t virtiofs "$1" "$2"
 }
 # -------------------------------------------------------------------------------
 
@@ -113,7 +120,7 @@ scenario_kernel_mount() {
 		dir=/mnt/e2e$i
 		i=$((i + 1))
 		mkdir -p "$dir"
-		echo "\$ mount -t virtiofs $tag $dir"
+		echo "\$ busybox mount -i -t virtiofs $tag $dir"
 		mount_share "$tag" "$dir" || fail "mounting tag '$tag' ($busid) on $dir failed"
 		got=$(mountinfo_at "$dir")
 		echo "  mountinfo: $got"
@@ -134,7 +141,7 @@ scenario_kernel_mount() {
 	fi
 	while [ "$i" -gt 0 ]; do
 		i=$((i - 1))
-		umount "/mnt/e2e$i" || fail "umount /mnt/e2e$i failed"
+		busybox umount "/mnt/e2e$i" || fail "umount /mnt/e2e$i failed"
 		[ -z "$(mountinfo_at "/mnt/e2e$i")" ] || fail "/mnt/e2e$i still mounted after umount"
 	done
 }
@@ -143,7 +150,7 @@ scenario_kernel_mount() {
 scenario_kernel_mount_bad_tag() {
 	mkdir -p /mnt/bad
 	if mount_share e2e-no-such-tag /mnt/bad; then
-		umount /mnt/bad
+		busybox umount /mnt/bad
 		fail "mounting an unknown tag succeeded"
 	fi
 	[ -z "$(mountinfo_at /mnt/bad)" ] || fail "/mnt/bad is mounted"
@@ -178,20 +185,377 @@ scenario_hotplug() {
 	check_list_json cold
 }
 
-# demo: not a test, a tour for `run.sh demo`.
+# ---- our mount feature ----------------------------------------------------------
+# The devices these scenarios name (SHARES in run.sh): 0.0.1a12 = fe.0.1a12 =
+# share0, 0.0.0002 (auto-assigned) = fe.0.0002 = share1, 0.1.0042 = fe.1.0042 =
+# share2. Mounting by bus-ID needs the kernel's tag export (E2E_TAGS=1, 6.12);
+# on 6.1 it must fail with exit 32 and say why. Every scenario leaves its
+# mountpoints unmounted (hotplug's list check, run last, would see leftovers).
+
+# tags_exported: does this kernel export virtio-fs tags (6.9+)?
+tags_exported() { [ "$E2E_TAGS" = 1 ]; }
+
+# expect_no_tag_export: the last run failed as it must without tag export
+expect_no_tag_export() {
+	expect_rc 32
+	expect_err "does not export"
+	expect_err_lines 1
+}
+
+# modload: on a kernel with virtiofs as a module (6.1), nothing has loaded it
+# before the scenarios start, `virtiofs-ccw list` notes the unbound devices,
+# `mount -f` loads nothing, and the first real `virtiofs-ccw mount` loads it
+# through libkmod (the kernel's own autoloading goes to a refusing trap, see
+# /init). With virtiofs built in (6.12) the same command mounts and loads
+# nothing. Runs first in every boot.
+scenario_modload() {
+	local kver busid hostid tag
+	kver=$(uname -r)
+	mkdir -p /mnt/m
+	if grep -q '/virtiofs\.ko' "/lib/modules/$kver/modules.builtin" 2>/dev/null; then
+		echo "  virtiofs is built into $kver"
+		fs_registered virtiofs || fail "virtiofs is built in but not in /proc/filesystems"
+		run virtiofs-ccw -v mount share0 /mnt/m
+		expect_rc 0
+		grep -q 'loading module' /tmp/err && fail "tried to load a module for built-in virtiofs"
+		module_loaded virtiofs && fail "/proc/modules lists virtiofs, which is built in"
+	else
+		echo "  virtiofs is a module of $kver"
+		fs_registered virtiofs && fail "virtiofs in /proc/filesystems before any mount command"
+		module_loaded virtiofs && fail "virtiofs in /proc/modules before any mount command"
+		run virtiofs-ccw list
+		expect_rc 0
+		expect_shares cold >/tmp/expected
+		while IFS=$TAB read -r busid hostid tag; do
+			expect_err "$busid: not bound to the virtiofs driver"
+		done </tmp/expected
+		# Pretending changes nothing, modules included.
+		run virtiofs-ccw mount -f share0 /mnt/m
+		expect_rc 0
+		fs_registered virtiofs && fail "'$RUN_CMD' loaded virtiofs"
+		expect_no_mount /mnt/m
+		run virtiofs-ccw -v mount share0 /mnt/m
+		expect_rc 0
+		expect_err "loading module virtiofs"
+		fs_registered virtiofs || fail "virtiofs not in /proc/filesystems after '$RUN_CMD'"
+		module_loaded virtiofs || fail "virtiofs not in /proc/modules after '$RUN_CMD'"
+		module_loaded fuse || fail "fuse (virtiofs needs it) not in /proc/modules"
+		show lsmod
+		lsmod | grep -q '^virtiofs ' || fail "lsmod does not show virtiofs"
+		run virtiofs-ccw list
+		expect_rc 0
+		grep -q 'not bound' /tmp/err && fail "'$RUN_CMD' still notes unbound devices"
+	fi
+	expect_mount /mnt/m share0
+	if [ -s /run/e2e-modprobe.log ]; then
+		echo "  the kernel asked for modules: $(tr '\n' ' ' </run/e2e-modprobe.log)"
+		grep -q virtiofs /run/e2e-modprobe.log &&
+			fail "the kernel asked for virtiofs itself (request_module): our code did not load it"
+	fi
+	run virtiofs-ccw umount /mnt/m
+	expect_rc 0
+	expect_no_mount /mnt/m
+}
+
+# mount-by-tag (both kernels): `virtiofs-ccw mount TAG DIR` mounts, a second
+# identical call exits 0 and adds no mount, `umount DIR` removes it.
+scenario_mount_by_tag() {
+	local n
+	mkdir -p /mnt/a
+	run virtiofs-ccw mount share0 /mnt/a
+	expect_rc 0
+	expect_mount /mnt/a share0
+	n=$(wc -l </proc/self/mountinfo)
+	run virtiofs-ccw mount share0 /mnt/a
+	expect_rc 0
+	expect_mount /mnt/a share0
+	run virtiofs-ccw mount -v share0 /mnt/a
+	expect_rc 0
+	expect_out "tag 'share0' is already mounted on /mnt/a"
+	[ "$(wc -l </proc/self/mountinfo)" = "$n" ] || fail "mounting share0 again changed mountinfo"
+	run virtiofs-ccw umount /mnt/a
+	expect_rc 0
+	expect_no_mount /mnt/a
+}
+
+# mount-by-busid: 6.12: `virtiofs-ccw mount 0.0.1a12 DIR` mounts share0, the
+# short form 1a12 finds it mounted, `umount 0.0.1a12` removes it. 6.1: exit 32,
+# "does not export", nothing mounted.
+scenario_mount_by_busid() {
+	mkdir -p /mnt/b
+	run virtiofs-ccw mount 0.0.1a12 /mnt/b
+	if ! tags_exported; then
+		expect_no_tag_export
+		expect_no_mount /mnt/b
+		return 0
+	fi
+	expect_rc 0
+	expect_mount /mnt/b share0
+	run virtiofs-ccw mount -v 1a12 /mnt/b
+	expect_rc 0
+	expect_out "already mounted"
+	expect_mount /mnt/b share0
+	run virtiofs-ccw umount 0.0.1a12
+	expect_rc 0
+	expect_no_mount /mnt/b
+}
+
+# mount-by-hostid: 6.12: the host's ID as libvirt shows it, fe.1.0042, mounts
+# share2; `umount fe.1.0042` removes it. 6.1: exit 32, "does not export".
+scenario_mount_by_hostid() {
+	mkdir -p /mnt/c
+	run virtiofs-ccw mount fe.1.0042 /mnt/c
+	if ! tags_exported; then
+		expect_no_tag_export
+		expect_no_mount /mnt/c
+		return 0
+	fi
+	expect_rc 0
+	expect_mount /mnt/c share2
+	run virtiofs-ccw umount fe.1.0042
+	expect_rc 0
+	expect_no_mount /mnt/c
+}
+
+# mount-helper: util-linux mount(8) runs /sbin/mount.virtiofs. 6.12: by
+# bus-ID 0.0.0002 -> share1; 6.1: exit 32 "does not export". Both: a plain
+# tag passes through the helper (-v shows it ran). 6.12: -f -v names the tag
+# it would mount and mounts nothing.
+scenario_mount_helper() {
+	local n
+	run "$UL_MOUNT" -V
+	expect_rc 0
+	expect_out util-linux
+	mkdir -p /mnt/d /mnt/e /mnt/f
+	run "$UL_MOUNT" -t virtiofs 0.0.0002 /mnt/d
+	if tags_exported; then
+		expect_rc 0
+		expect_mount /mnt/d share1
+	else
+		expect_no_tag_export
+		expect_err "mount.virtiofs"
+		expect_no_mount /mnt/d
+	fi
+	run "$UL_MOUNT" -v -t virtiofs share2 /mnt/e
+	expect_rc 0
+	expect_out "mount.virtiofs: mounted tag 'share2' on /mnt/e"
+	expect_mount /mnt/e share2
+	if tags_exported; then
+		n=$(virtiofs_mounts)
+		run "$UL_MOUNT" -f -v -t virtiofs fe.0.1a12 /mnt/f
+		expect_rc 0
+		expect_out "would mount tag 'share0' on /mnt/f"
+		expect_no_mount /mnt/f
+		[ "$(virtiofs_mounts)" = "$n" ] || fail "'$RUN_CMD' changed the virtiofs mounts"
+		run "$UL_UMOUNT" /mnt/d
+		expect_rc 0
+		expect_no_mount /mnt/d
+	fi
+	run "$UL_UMOUNT" /mnt/e
+	expect_rc 0
+	expect_no_mount /mnt/e
+}
+
+# fstab: a bus-ID line (nofail) and a tag line. 6.12: util-linux `mount DIR`
+# and `mount -a -t virtiofs` mount both (no duplicates); so does `virtiofs-ccw
+# mount --all`, twice with the same result; `virtiofs-ccw mount share0` finds
+# the bus-ID line's mountpoint. 6.1: `virtiofs-ccw mount --all` exits 0, notes
+# the failed nofail line and mounts the tag line; util-linux `mount -a -t
+# virtiofs` mounts the tag line and exits 64 (its nofail does not cover a
+# helper's failure).
+scenario_fstab() {
+	mkdir -p /mnt/g /mnt/h
+	printf '%s\n' '# e2e fstab' \
+		'0.0.1a12 /mnt/g virtiofs defaults,nofail 0 0' \
+		'share2   /mnt/h virtiofs defaults 0 0' >/etc/fstab
+	show cat /etc/fstab
+	if ! tags_exported; then
+		run virtiofs-ccw mount --all
+		expect_rc 0
+		expect_err "note: /mnt/g (nofail): "
+		expect_err "does not export"
+		expect_no_mount /mnt/g
+		expect_mount /mnt/h share2
+		run virtiofs-ccw umount /mnt/h
+		expect_rc 0
+		expect_no_mount /mnt/h
+		# mount(8) passes the helper's failure on; nofail does not cover
+		# a helper's exit status: 64, some mounted.
+		run "$UL_MOUNT" -a -t virtiofs
+		expect_rc 64
+		expect_err "mount.virtiofs: '0.0.1a12': "
+		expect_err "does not export"
+		expect_no_mount /mnt/g
+		expect_mount /mnt/h share2
+		run "$UL_UMOUNT" /mnt/h
+		expect_rc 0
+		expect_no_mount /mnt/h
+		rm -f /etc/fstab
+		return 0
+	fi
+	run "$UL_MOUNT" /mnt/g
+	expect_rc 0
+	expect_mount /mnt/g share0
+	run "$UL_MOUNT" -a -t virtiofs
+	expect_rc 0
+	expect_mount /mnt/g share0
+	expect_mount /mnt/h share2
+	run "$UL_UMOUNT" /mnt/g /mnt/h
+	expect_rc 0
+	expect_no_mount /mnt/g
+	expect_no_mount /mnt/h
+	run virtiofs-ccw mount --all
+	expect_rc 0
+	expect_mount /mnt/g share0
+	expect_mount /mnt/h share2
+	run virtiofs-ccw mount --all
+	expect_rc 0
+	expect_mount /mnt/g share0
+	expect_mount /mnt/h share2
+	run virtiofs-ccw umount /mnt/g
+	expect_rc 0
+	expect_no_mount /mnt/g
+	run virtiofs-ccw mount share0
+	expect_rc 0
+	expect_mount /mnt/g share0
+	run virtiofs-ccw umount /mnt/g /mnt/h
+	expect_rc 0
+	expect_no_mount /mnt/g
+	expect_no_mount /mnt/h
+	rm -f /etc/fstab
+}
+
+# fstab-helper: 6.12: `virtiofs-ccw fstab` prints exactly one line per share,
+# "TAG /mnt/virtiofs/TAG virtiofs defaults,nofail 0 0", --by-busid the same
+# with the bus-ID; that output (with X-mount.mkdir) in /etc/fstab is mounted
+# by `virtiofs-ccw mount --all`. 6.1: no lines, one comment per share saying
+# the kernel does not export tags.
+scenario_fstab_helper() {
+	local busid hostid tag n
+	expect_shares cold >/tmp/expected
+	n=$(wc -l </tmp/expected)
+	run virtiofs-ccw fstab
+	expect_rc 0
+	if ! tags_exported; then
+		grep -qv '^#' /tmp/out && fail "fstab printed a line without tags to go by"
+		[ "$(wc -l </tmp/out)" = "$n" ] || fail "fstab printed $(wc -l </tmp/out) lines, expected $n comments"
+		while IFS=$TAB read -r busid hostid tag; do
+			expect_out "# $busid: tag unknown (this kernel does not export tags): no line"
+		done </tmp/expected
+		return 0
+	fi
+	[ "$(wc -l </tmp/out)" = "$n" ] || fail "fstab printed $(wc -l </tmp/out) lines, expected $n"
+	while IFS=$TAB read -r busid hostid tag; do
+		grep -qxF "$tag /mnt/virtiofs/$tag virtiofs defaults,nofail 0 0" /tmp/out ||
+			fail "fstab lacks '$tag /mnt/virtiofs/$tag virtiofs defaults,nofail 0 0'"
+	done </tmp/expected
+	run virtiofs-ccw fstab --by-busid
+	expect_rc 0
+	[ "$(wc -l </tmp/out)" = "$n" ] || fail "fstab --by-busid printed $(wc -l </tmp/out) lines, expected $n"
+	while IFS=$TAB read -r busid hostid tag; do
+		grep -qxF "$busid /mnt/virtiofs/$tag virtiofs defaults,nofail 0 0" /tmp/out ||
+			fail "fstab --by-busid lacks '$busid /mnt/virtiofs/$tag virtiofs defaults,nofail 0 0'"
+	done </tmp/expected
+	# What it prints is what mount --all takes.
+	run virtiofs-ccw fstab --by-busid -o defaults,nofail,X-mount.mkdir
+	expect_rc 0
+	cp /tmp/out /etc/fstab
+	run virtiofs-ccw mount --all
+	expect_rc 0
+	while IFS=$TAB read -r busid hostid tag; do
+		expect_mount "/mnt/virtiofs/$tag" "$tag"
+	done </tmp/expected
+	# shellcheck disable=SC2046 # one word per tag: these tags have no blanks
+	run virtiofs-ccw umount $(cut -f3 /tmp/expected)
+	expect_rc 0
+	while IFS=$TAB read -r busid hostid tag; do
+		expect_no_mount "/mnt/virtiofs/$tag"
+	done </tmp/expected
+	rm -f /etc/fstab
+}
+
+# mount-errors: exit 32 and one line saying what is wrong, nothing mounted,
+# for an unknown tag, an absent bus-ID, a missing mountpoint (not created),
+# and an offline device (naming chzdev). Then the boot-time wait: with -w 5
+# the mount waits for the device to come online (1 s later) and mounts it
+# (6.12), or reports the real reason after it came (6.1: "does not export").
+scenario_mount_errors() {
+	local online=/sys/bus/ccw/devices/0.0.0002/online t0 t1
+	mkdir -p /mnt/x
+	cat /proc/self/mountinfo >/tmp/mi.before
+	run virtiofs-ccw mount nosuch /mnt/x -w 0
+	expect_rc 32
+	expect_err_lines 1
+	expect_err "'nosuch'"
+	cmp -s /proc/self/mountinfo /tmp/mi.before || fail "'$RUN_CMD' changed mountinfo"
+
+	run virtiofs-ccw mount 0.0.9999 /mnt/x -w 0
+	expect_rc 32
+	expect_err_lines 1
+	expect_err "no CCW device"
+	cmp -s /proc/self/mountinfo /tmp/mi.before || fail "'$RUN_CMD' changed mountinfo"
+
+	[ -e /mnt/missing ] && fail "/mnt/missing exists before the test"
+	run virtiofs-ccw mount share0 /mnt/missing
+	expect_rc 32
+	expect_err_lines 1
+	expect_err "does not exist"
+	[ -e /mnt/missing ] && fail "'$RUN_CMD' created /mnt/missing"
+	cmp -s /proc/self/mountinfo /tmp/mi.before || fail "'$RUN_CMD' changed mountinfo"
+
+	# Offline: whatever happens, the device goes back online.
+	trap 'echo 1 >'"$online"' 2>/dev/null' EXIT
+	echo "\$ echo 0 > $online"
+	echo 0 >"$online" || fail "cannot set 0.0.0002 offline"
+	wait_for 10 ccw_offline 0.0.0002 || fail "0.0.0002 still online 10 s after 'echo 0'"
+	run virtiofs-ccw mount 0.0.0002 /mnt/x -w 0
+	expect_rc 32
+	expect_err_lines 1
+	expect_err "chzdev -e 0.0.0002"
+	cmp -s /proc/self/mountinfo /tmp/mi.before || fail "'$RUN_CMD' changed mountinfo"
+
+	# t0 before the sleep starts: the device cannot be online before t0 + 1 s.
+	t0=$(uptime_cs)
+	echo "\$ (sleep 1; echo 1 > $online) &"
+	(sleep 1; echo 1 >"$online") &
+	run virtiofs-ccw mount 0.0.0002 /mnt/x -w 5
+	t1=$(uptime_cs)
+	wait
+	echo "  (returned after $(((t1 - t0) * 10)) ms)"
+	[ $((t1 - t0)) -ge 99 ] || fail "'$RUN_CMD' returned after $(((t1 - t0) * 10)) ms: it did not wait for the device"
+	ccw_online 0.0.0002 || fail "0.0.0002 is not online again"
+	if tags_exported; then
+		expect_rc 0
+		expect_mount /mnt/x share1
+		run virtiofs-ccw umount /mnt/x
+		expect_rc 0
+		expect_no_mount /mnt/x
+	else
+		expect_no_tag_export
+		expect_no_mount /mnt/x
+	fi
+	wait_for 10 virtiofs_bound 0.0.0002 || fail "0.0.0002 not bound to virtiofs again"
+	trap - EXIT
+}
+
+# demo: not a test, a tour for `run.sh demo`: mount each share by the host ID
+# the administrator sees in libvirt, then list and fstab.
 scenario_demo() {
 	local busid hostid tag
 	show virtiofs-ccw list || fail "virtiofs-ccw list failed"
 	echo
 	expect_shares cold >/tmp/expected
 	while IFS=$TAB read -r busid hostid tag; do
-		mkdir -p "/mnt/$busid"
-		echo "\$ mount -t virtiofs $tag /mnt/$busid"
-		mount_share "$tag" "/mnt/$busid" || fail "mounting $tag failed"
+		mkdir -p "/mnt/$tag"
+		show virtiofs-ccw mount -v "$hostid" "/mnt/$tag" || fail "mounting $hostid failed"
 	done </tmp/expected
+	echo
+	show virtiofs-ccw list || fail "virtiofs-ccw list failed"
 	echo
 	echo '$ grep virtiofs /proc/self/mountinfo'
 	grep ' - virtiofs ' /proc/self/mountinfo
 	echo
-	show virtiofs-ccw list
+	echo "# fstab lines, by tag or (with mount.virtiofs) by bus-ID:"
+	show virtiofs-ccw fstab || fail "virtiofs-ccw fstab failed"
+	show virtiofs-ccw fstab --by-busid || fail "virtiofs-ccw fstab --by-busid failed"
 }

@@ -123,6 +123,7 @@ demo_progress() {
 			case $line in
 			*@@E2E\ RESULT*) DEMO_STATE=finished ;;
 			*@@E2E*) ;;
+			"e2e: "*" took "*) ;;
 			*) printf '    %s\n' "$line" ;;
 			esac
 			[ "$DEMO_STATE" = finished ] && break

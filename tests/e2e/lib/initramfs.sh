@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
-# Building one initramfs per guest kernel: busybox, our programs and the
-# shared libraries they need (from the sysroot), the virtiofs modules with
-# binary kmod indexes, the guest scripts and the share topology.
+# Building one initramfs per guest kernel: busybox, util-linux mount/umount,
+# our programs and the shared libraries they all need (from the sysroot), the
+# virtiofs modules with binary kmod indexes, the guest scripts and the share
+# topology.
 
 # Modules the guest may need to load; dependencies are resolved with the
 # host's modprobe against the guest tree (built-in ones resolve to nothing).
@@ -103,6 +104,14 @@ build_initramfs() {
 	rm -rf -- "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,mnt,e2e}
 	cp "$BUSYBOX" "$root/bin/busybox"
+	# util-linux mount(8)/umount(8) at their Debian paths; busybox --install
+	# (at boot) leaves existing files alone, so these are /bin/mount and
+	# /bin/umount, and busybox's applets stay reachable as "busybox mount".
+	install -m 0755 "$UL_MOUNT" "$root/bin/mount"
+	install -m 0755 "$UL_UMOUNT" "$root/bin/umount"
+	progs+=("$root/bin/mount" "$root/bin/umount")
+	# Ours in /sbin: mount(8) looks for helpers in /sbin, /sbin/fs.d, /sbin/fs
+	# (libmount's FS_SEARCH_PATH), so /sbin/mount.virtiofs is what it runs.
 	for p in "${GUEST_PROGRAMS[@]}"; do
 		[ -x "$BUILD_DIR/$p" ] || continue
 		install -m 0755 "$BUILD_DIR/$p" "$root/sbin/$p"
@@ -111,6 +120,7 @@ build_initramfs() {
 	copy_libs "$root" "${progs[@]}"
 	install_modules "$key" "$root"
 	install -m 0755 "$E2E_DIR/guest/init" "$root/init"
+	install -m 0755 "$E2E_DIR/guest/modprobe-trap" "$root/e2e/modprobe-trap"
 	install -m 0644 "$E2E_DIR/guest/lib.sh" "$E2E_DIR/guest/scenarios.sh" "$root/e2e/"
 	write_topology "$root/e2e/shares"
 	ln -s /proc/self/mounts "$root/etc/mtab"

@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 # Fetching s390x packages with a private apt state (never the machine's own
 # apt configuration or dpkg architecture list) and unpacking them into the
-# cache: guest kernels, busybox-static and a cross-build sysroot.
+# cache: guest kernels, busybox-static, util-linux's mount and a cross-build
+# sysroot.
 #
 # Cache layout ($E2E_CACHE):
 #   apt/                private apt lists, sources, empty dpkg status
@@ -224,6 +225,18 @@ prepare_kernel() {
 	KERNEL_VER[$key]=$kver
 }
 
+# util-linux's mount(8)/umount(8) (Debian package "mount"): the guest runs the
+# real mount(8), which execs our /sbin/mount.virtiofs for type virtiofs.
+prepare_util_linux() {
+	local deb dir
+	deb=$(fetch_debs mount)
+	dir=$(extract_deb "$deb")
+	prune_versions '^mount$' "$(basename "$deb" .deb)"
+	UL_MOUNT=$dir/bin/mount
+	UL_UMOUNT=$dir/bin/umount
+	[ -x "$UL_MOUNT" ] && [ -x "$UL_UMOUNT" ] || die "no bin/mount, bin/umount in $deb"
+}
+
 prepare_busybox() {
 	local deb dir
 	deb=$(fetch_debs busybox-static)
@@ -243,6 +256,7 @@ prepare() {
 	apt_update
 	prepare_sysroot
 	prepare_busybox
+	prepare_util_linux
 	for k in "$@"; do
 		prepare_kernel "$k" "${KERNEL_ERE[$k]}"
 		log "kernel $k: ${KERNEL_PKG[$k]}"
