@@ -263,6 +263,36 @@ static void test_apply_refuses_symlink(void **state)
 	vfc_ctx_unref(ctx);
 }
 
+static void test_apply_faults(void **state)
+{
+	struct vfc_action a = mount_action("share1");
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx = new_ctx("automount = all");
+	FILE *f;
+
+	(void)state;
+	/* A plain file where our directory goes. */
+	assert_int_equal(mkdir(base, 0755), 0);
+	f = fopen(a.target, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(vfc_automount_apply(ctx, &a, &res), -ENOTDIR);
+	assert_int_equal(res.excode, MNT_EX_FAIL);
+	assert_non_null(strstr(res.message, "exists and is not a directory"));
+	vfc_mount_result_clear(&res);
+	clear_action(&a);
+
+	/* The base itself is a file: nothing can be made below it. */
+	sh("rm -rf '%s' && touch '%s'", base, base);
+	a = mount_action("share2");
+	assert_int_equal(vfc_automount_apply(ctx, &a, &res), -ENOTDIR);
+	assert_non_null(strstr(res.message, "cannot make the mount base"));
+	vfc_mount_result_clear(&res);
+	assert_true(vfc_automount_lock(ctx) < 0);
+	clear_action(&a);
+	vfc_ctx_unref(ctx);
+}
+
 static void test_apply_detach(void **state)
 {
 	struct vfc_action a = { .kind = VFC_ACTION_DETACH, .in_base = true };
@@ -312,6 +342,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_mount, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_mount_fails_cleanly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_refuses_symlink, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_detach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 	};
