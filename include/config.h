@@ -42,6 +42,8 @@ int vfc_config_parse(const char *name, const char *text, struct vfc_config **ret
 struct vfc_config *vfc_config_ref(struct vfc_config *cfg);
 struct vfc_config *vfc_config_unref(struct vfc_config *cfg);
 
+/* The file the policy came from (its name as given to vfc_config_parse()). */
+const char *vfc_config_get_path(const struct vfc_config *cfg);
 enum vfc_automount vfc_config_get_automount(const struct vfc_config *cfg);
 const char *vfc_config_get_mount_base(const struct vfc_config *cfg);
 const char *vfc_config_get_options(const struct vfc_config *cfg);

@@ -23,6 +23,7 @@ struct tag_map {
 
 struct vfc_config {
 	int refcount;
+	char *path;
 	enum vfc_automount automount;
 	char *mount_base;
 	char *options;
@@ -66,6 +67,7 @@ struct vfc_config *vfc_config_unref(struct vfc_config *cfg)
 	free(cfg->map);
 	free(cfg->mount_base);
 	free(cfg->options);
+	free(cfg->path);
 	free(cfg);
 	return NULL;
 }
@@ -243,6 +245,9 @@ int vfc_config_parse(const char *name, const char *text, struct vfc_config **ret
 
 	if (!cfg)
 		return -ENOMEM;
+	cfg->path = strdup(name);
+	if (!cfg->path)
+		return -ENOMEM;
 	while (*p) {
 		char buf[LINE_MAX_LEN + 1], *line;
 		size_t len = strcspn(p, "\n");
@@ -319,6 +324,11 @@ int vfc_config_load(const char *path, struct vfc_config **ret, char **ret_msg)
 		return bad(ret_msg, path, 0, "NUL byte in file");
 	text[len] = '\0';
 	return vfc_config_parse(path, text, ret, ret_msg);
+}
+
+const char *vfc_config_get_path(const struct vfc_config *cfg)
+{
+	return cfg->path;
 }
 
 enum vfc_automount vfc_config_get_automount(const struct vfc_config *cfg)

@@ -81,6 +81,7 @@ int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, cha
 {
 	_cleanup_free_ char *shown = NULL;
 	struct vfc_device *dev = NULL;
+	enum vfc_busid_form form;
 	char busid[VFC_BUSID_STRLEN];
 	char *tag = NULL, *msg = NULL;
 	bool retry = false;
@@ -102,6 +103,19 @@ int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, cha
 	}
 	if (r == -ENOMEM)
 		return r;
+	if ((r == -ENODEV || r == -EMEDIUMTYPE) && !vfc_have_tag_export(ctx) &&
+	    vfc_busid_parse(spec, NULL, &form, NULL) == 0 && form == VFC_BUSID_FORM_SHORT) {
+		/*
+		 * "cafe" reads as device 0.0.cafe, but there is none (or it is no
+		 * virtio-fs device), and this kernel cannot tell whether some
+		 * share has that tag: let the kernel judge it as a tag.
+		 */
+		tag = strdup(spec);
+		if (!tag)
+			return -ENOMEM;
+		*ret_tag = tag;
+		return 0;
+	}
 	if (r < 0) {
 		struct vfc_busid id;
 
@@ -143,7 +157,10 @@ int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, cha
 			     "'%s': cannot tell the tag of device %s: this kernel does not export "
 			     "virtio-fs tags (Linux 6.9 or later does); mount it by tag, or name "
 			     "its tag in %s ('tag %s = TAG')",
-			     shown, busid, VFC_CONFIG_PATH, busid) < 0)
+			     shown, busid,
+			     vfc_ctx_get_config(ctx) ? vfc_config_get_path(vfc_ctx_get_config(ctx))
+						     : VFC_CONFIG_PATH,
+			     busid) < 0)
 			msg = NULL;
 		break;
 	case VFC_TAG_INVALID:

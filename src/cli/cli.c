@@ -46,31 +46,39 @@ static void log_stderr(void *data, int priority, const char *fmt, va_list ap)
 	vmsg(priority >= LOG_DEBUG ? "debug: " : priority == LOG_NOTICE ? "note: " : "", fmt, ap);
 }
 
-struct vfc_ctx *cli_ctx_new(int verbosity, const char *config)
+const char *cli_config;
+
+struct vfc_ctx *cli_ctx_new(int verbosity)
+{
+	struct vfc_ctx *ctx;
+	int r;
+
+	r = vfc_ctx_new(&ctx);
+	if (r < 0) {
+		cli_error("cannot initialise: %s", strerror(-r));
+		return NULL;
+	}
+	vfc_ctx_set_log_fn(ctx, log_stderr, NULL);
+	vfc_ctx_set_log_priority(ctx, verbosity > 1 ? LOG_DEBUG : verbosity ? LOG_INFO : LOG_ERR);
+	return ctx;
+}
+
+int cli_use_config(struct vfc_ctx *ctx, const char *path)
 {
 	struct vfc_config *cfg = NULL;
-	struct vfc_ctx *ctx;
 	char *msg = NULL;
 	int r;
 
 	/* A policy file with a bad line is not followed at all. */
-	r = vfc_config_load(config, &cfg, &msg);
+	r = vfc_config_load(path ? path : cli_config, &cfg, &msg);
 	if (r < 0) {
 		cli_error("%s", msg ? msg : strerror(-r));
 		free(msg);
-		return NULL;
-	}
-	r = vfc_ctx_new(&ctx);
-	if (r < 0) {
-		cli_error("cannot initialise: %s", strerror(-r));
-		vfc_config_unref(cfg);
-		return NULL;
+		return MNT_EX_USAGE;
 	}
 	vfc_ctx_set_config(ctx, cfg);
 	vfc_config_unref(cfg);
-	vfc_ctx_set_log_fn(ctx, log_stderr, NULL);
-	vfc_ctx_set_log_priority(ctx, verbosity > 1 ? LOG_DEBUG : verbosity ? LOG_INFO : LOG_ERR);
-	return ctx;
+	return MNT_EX_SUCCESS;
 }
 
 int cli_devices(struct vfc_ctx *ctx, char **specs, int nspecs, struct vfc_device ***ret_devs,

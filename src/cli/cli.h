@@ -22,11 +22,17 @@ void cli_note(const char *fmt, ...) _printf_format_(1, 2);
 /* "Try 'virtiofs-ccw [COMMAND] --help' for more information." */
 void cli_try_help(const char *command);
 
+/* A context whose log messages go to stderr with the program name; NULL on failure. */
+struct vfc_ctx *cli_ctx_new(int verbosity);
+
+/* The policy file named by --config before the command, or NULL. */
+extern const char *cli_config;
 /*
- * A context whose log messages go to stderr with the program name, following
- * the policy file @config (NULL: the default). NULL on failure, said on stderr.
+ * Follow the policy file @path (NULL: cli_config, else $VIRTIOFS_CCW_CONFIG,
+ * else the default). Returns MNT_EX_SUCCESS, or MNT_EX_USAGE once the
+ * file's error is said: a bad file is not followed at all.
  */
-struct vfc_ctx *cli_ctx_new(int verbosity, const char *config);
+int cli_use_config(struct vfc_ctx *ctx, const char *path);
 
 struct vfc_device;
 /*

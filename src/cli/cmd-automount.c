@@ -29,7 +29,7 @@ static void usage(FILE *out)
 		"  -n, --dry-run           print the planned actions, change nothing:\n"
 		"                          'mount TAG DIR OPTIONS' or 'detach TAG DIR',\n"
 		"                          fields escaped as in fstab (space = \\040)\n"
-		"  -c, --config FILE       the policy file (default %2$s)\n"
+		"  -c, --config FILE       the policy file (default $%3$s, else %2$s)\n"
 		"  -r, --remove            detach auto-mounts of devices that are gone\n"
 		"  -k, --kernel-name NAME  the device as udev names it: a bus-ID, virtioN,\n"
 		"                          or the N of /sys/fs/virtiofs/N\n"
@@ -42,7 +42,7 @@ static void usage(FILE *out)
 		"\n"
 		"Exit status: 0 success, 1 usage error or bad policy file (then nothing is\n"
 		"mounted), 2 system error, 32 a mount or detach failed.\n",
-		program_invocation_short_name, VFC_CONFIG_PATH);
+		program_invocation_short_name, VFC_CONFIG_PATH, VFC_CONFIG_ENV);
 }
 
 static long long now_ms(void)
@@ -143,19 +143,9 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 		cli_error("--remove takes no SPEC: it detaches what belongs to devices that are gone");
 		return MNT_EX_USAGE;
 	}
-	if (config) {
-		struct vfc_config *cfg = NULL;
-		char *msg = NULL;
-
-		r = vfc_config_load(config, &cfg, &msg);
-		if (r < 0) {
-			cli_error("%s", msg ? msg : strerror(-r));
-			free(msg);
-			return MNT_EX_USAGE;
-		}
-		vfc_ctx_set_config(ctx, cfg);
-		vfc_config_unref(cfg);
-	}
+	/* Its own --config wins over the one given before the command. */
+	if (cli_use_config(ctx, config) != MNT_EX_SUCCESS)
+		return MNT_EX_USAGE;
 
 	if (!remove && (kname || optind < argc)) {
 		devs = calloc((size_t)(argc - optind) + 1, sizeof(*devs));

@@ -112,6 +112,9 @@ int cmd_fstab(struct vfc_ctx *ctx, int argc, char **argv)
 		return MNT_EX_USAGE;
 	}
 
+	ret = cli_use_config(ctx, NULL);
+	if (ret != MNT_EX_SUCCESS)
+		return ret;
 	ret = cli_devices(ctx, argv + optind, argc - optind, &devs, &n);
 	for (size_t i = 0; i < n && ret == MNT_EX_SUCCESS; i++) {
 		if (print_line(devs[i], by_busid, base, options) < 0)

@@ -360,6 +360,9 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 		}
 	}
 
+	ret = cli_use_config(ctx, NULL);
+	if (ret != MNT_EX_SUCCESS)
+		return ret;
 	ret = cli_devices(ctx, argv + optind, argc - optind, &devs, &n);
 
 	if (ret == MNT_EX_SUCCESS) {

@@ -173,6 +173,9 @@ int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv)
 		}
 	}
 
+	ret = cli_use_config(ctx, NULL);
+	if (ret != MNT_EX_SUCCESS)
+		return ret;
 	if (all) {
 		if (optind != argc) {
 			cli_error("--all takes no SPEC or DIR");
@@ -276,6 +279,8 @@ int cmd_umount(struct vfc_ctx *ctx, int argc, char **argv)
 		cli_try_help("umount");
 		return MNT_EX_USAGE;
 	}
+	if (cli_use_config(ctx, NULL) != MNT_EX_SUCCESS)
+		return MNT_EX_USAGE;
 
 	for (int i = optind; i < argc; i++) {
 		struct vfc_mount_result res;

@@ -8,13 +8,17 @@
  */
 #include <getopt.h>
 #include <libmount/libmount.h>
+#include <limits.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "escape.h"
+#include "config.h"
 #include "mount.h"
+#include "plan.h"
 
 /* At boot virtio_ccw sets devices online asynchronously: give them this long. */
 #define DEFAULT_WAIT_MS 10000
@@ -43,6 +47,72 @@ static void usage(FILE *out)
 		program_invocation_short_name, VFC_OPT_WAIT, DEFAULT_WAIT_MS / 1000);
 }
 
+/*
+ * The policy file matters here only for bus-IDs on kernels that export no
+ * tags. A bad one must not stop every virtiofs mount at boot: say so and go
+ * on without it (then such a bus-ID is refused, nothing is guessed).
+ */
+static void use_policy(struct vfc_ctx *ctx)
+{
+	struct vfc_config *cfg = NULL;
+	char *msg = NULL;
+
+	if (vfc_config_load(NULL, &cfg, &msg) < 0) {
+		cli_note("%s: policy file not followed", msg ? msg : "cannot read the policy file");
+		free(msg);
+		return;
+	}
+	vfc_ctx_set_config(ctx, cfg);
+	vfc_config_unref(cfg);
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (realpath(a, ra) && realpath(b, rb))
+		return strcmp(ra, rb) == 0;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * mount(8) keeps x-* options from its helpers, so an fstab line's
+ * VFC_OPT_WAIT never arrives with -o: look the line up (same source and
+ * mountpoint) and take the option from there.
+ */
+static int wait_from_fstab(struct vfc_ctx *ctx, struct vfc_mount_req *req, char **ret_opts)
+{
+	struct vfc_fstab_entry *e = NULL;
+	char *val = NULL, *opts;
+	size_t n = 0, len = 0;
+	int r = 0;
+
+	if (req->options && mnt_optstr_get_option(req->options, VFC_OPT_WAIT, NULL, NULL) == 0)
+		return 0;
+	if (vfc_plan_fstab(ctx, &e, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(e[i].spec, req->spec) != 0 || !same_dir(e[i].target, req->target))
+			continue;
+		if (!e[i].options ||
+		    mnt_optstr_get_option(e[i].options, VFC_OPT_WAIT, &val, &len) != 0)
+			break;
+		opts = req->options ? strdup(req->options) : NULL;
+		if ((req->options && !opts) ||
+		    mnt_optstr_append_option(&opts, VFC_OPT_WAIT, strndupa(val ? val : "", len)) <
+			    0) {
+			free(opts);
+			r = -ENOMEM;
+			break;
+		}
+		req->options = opts;
+		*ret_opts = opts;
+		break;
+	}
+	vfc_fstab_entries_free(e, n);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -52,10 +122,10 @@ int main(int argc, char **argv)
 	};
 	struct vfc_mount_req req = { .wait_ms = -1, .flags = VFC_MOUNT_HELPER };
 	struct vfc_mount_result res;
-	_cleanup_free_ char *tag = NULL;
+	_cleanup_free_ char *tag = NULL, *fstab_opts = NULL;
 	struct vfc_ctx *ctx;
 	bool verbose = false;
-	int c, ret;
+	int c, r, ret;
 
 	setlocale(LC_ALL, "");
 	while ((c = getopt_long(argc, argv, "sfnvN:o:t:hV", opts, NULL)) != -1) {
@@ -105,13 +175,20 @@ int main(int argc, char **argv)
 	req.spec = argv[optind];
 	req.target = argv[optind + 1];
 
+	ctx = cli_ctx_new(verbose);
+	if (!ctx)
+		return MNT_EX_SYSERR;
+	use_policy(ctx);
+
 	/* At boot, an fstab line may name a device that is still coming up. */
+	r = wait_from_fstab(ctx, &req, &fstab_opts);
+	if (r < 0) {
+		cli_error("out of memory");
+		vfc_ctx_unref(ctx);
+		return MNT_EX_SYSERR;
+	}
 	if (!req.options || mnt_optstr_get_option(req.options, VFC_OPT_WAIT, NULL, NULL) != 0)
 		req.wait_ms = DEFAULT_WAIT_MS;
-
-	ctx = cli_ctx_new(verbose, NULL);
-	if (!ctx)
-		return MNT_EX_USAGE;
 
 	vfc_mount(ctx, &req, &res);
 	ret = res.excode;

@@ -43,8 +43,9 @@ static void usage(FILE *out)
 		     "\n"
 		     "Run '%s COMMAND --help' for a command's options.\n"
 		     "\n"
-		     "Exit status: 0 success, 1 usage error, 2 system error,\n"
-		     "32 a device or tag was not found or cannot be used.\n",
+		     "Exit status: 0 success, 1 usage error or bad policy file, 2 system error,\n"
+		     "32 a device or tag was not found or cannot be used, 64 some of several\n"
+		     "mounts or unmounts succeeded.\n",
 		VFC_CONFIG_ENV, VFC_CONFIG_PATH, program_invocation_short_name);
 }
 
@@ -58,7 +59,6 @@ int main(int argc, char **argv)
 		{},
 	};
 	struct vfc_ctx *ctx;
-	const char *config = NULL;
 	int c, verbosity = 0, r;
 
 	setlocale(LC_ALL, "");
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+c:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			config = optarg;
+			cli_config = optarg;
 			break;
 		case 'v':
 			verbosity++;
@@ -93,9 +93,9 @@ int main(int argc, char **argv)
 			continue;
 		_cleanup_free_ char *name = NULL;
 
-		ctx = cli_ctx_new(verbosity, config);
+		ctx = cli_ctx_new(verbosity);
 		if (!ctx)
-			return MNT_EX_USAGE;
+			return MNT_EX_SYSERR;
 		/* getopt names argv[0] in its messages: make that "virtiofs-ccw list". */
 		if (asprintf(&name, "%s %s", program_invocation_short_name, commands[i].name) < 0) {
 			vfc_ctx_unref(ctx);
