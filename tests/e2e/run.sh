@@ -52,6 +52,7 @@ SHARES=(
 	"cold -         0.0.0002 fe.0.0002 share1"
 	"cold fe.1.0042 0.1.0042 fe.1.0042 share2"
 	"hot  fe.0.2000 0.0.2000 fe.0.2000 hot0"
+	"hot  fe.0.2001 0.0.2001 fe.0.2001 ../x y"
 )
 
 # ---- boots ----------------------------------------------------------------------------
@@ -59,15 +60,16 @@ SHARES=(
 # boot runs them in order, so batch them: each boot costs ~15 s)
 # modload comes first: on 6.1 it is what loads virtiofs (our mount command,
 # through libkmod) for the scenarios after it. hotplug comes last: its list
-# checks also catch mounts another scenario left behind.
+# checks also catch mounts another scenario left behind. The automount-*
+# scenarios (hotplug auto-mount, with the real udevd) run before it.
 BOOT_SCENARIOS=(
 	modload list list-unknown-busid kernel-mount kernel-mount-bad-tag
 	mount-by-tag mount-by-busid mount-by-hostid mount-helper fstab fstab-helper
-	mount-errors hotplug
+	mount-errors automount-dry-run
 )
 BOOTS=(
-	"6.12 6.12 ${BOOT_SCENARIOS[*]}"
-	"6.1  6.1  ${BOOT_SCENARIOS[*]}"
+	"6.12 6.12 ${BOOT_SCENARIOS[*]} automount-coldplug automount-hotplug automount-fstab automount-hostile hotplug"
+	"6.1  6.1  ${BOOT_SCENARIOS[*]} automount-61 hotplug"
 )
 
 # ---- host dependencies ---------------------------------------------------------------

@@ -42,14 +42,27 @@ wait_for() {
 	return 1
 }
 
-# expect_shares KIND... > FILE-like output: the shares of the given kinds
+# expect_shares KIND|BUSID... : "busid<TAB>hostid<TAB>tag" of the shares of
+# the given kinds (cold, hot) or bus-IDs
 expect_shares() {
 	local kind busid hostid tag k
 	while IFS=$TAB read -r kind busid hostid tag; do
 		for k in "$@"; do
-			[ "$kind" = "$k" ] && printf '%s\t%s\t%s\n' "$busid" "$hostid" "$tag"
+			if [ "$kind" = "$k" ] || [ "$busid" = "$k" ]; then
+				printf '%s\t%s\t%s\n' "$busid" "$hostid" "$tag"
+				break
+			fi
 		done
 	done <"$SHARES_FILE"
+}
+
+# share_tag BUSID: the tag of that share
+share_tag() {
+	local kind busid hostid tag
+	while IFS=$TAB read -r kind busid hostid tag; do
+		[ "$busid" = "$1" ] && printf '%s\n' "$tag" && return 0
+	done <"$SHARES_FILE"
+	return 1
 }
 
 # --- JSON (no JSON tool in busybox) --------------------------------------------
@@ -118,10 +131,11 @@ mi_escape() {
 	printf '%s' "$1" | sed "s/\\\\/\\\\134/g; s/ /\\\\040/g; s/$TAB/\\\\011/g"
 }
 
-# mountinfo_at DIR: "FSTYPE SOURCE" of the topmost mount at DIR, or nothing
+# mountinfo_at DIR: "FSTYPE SOURCE" of the topmost mount at DIR, or nothing.
+# (Values go to awk through the environment: awk -v would undo the escapes.)
 mountinfo_at() {
-	awk -v mp="$(mi_escape "$1")" '
-		$5 == mp {
+	MP=$(mi_escape "$1") awk '
+		$5 == ENVIRON["MP"] {
 			r = ""
 			for (i = 7; i <= NF; i++) if ($i == "-") { r = $(i + 1) " " $(i + 2); break }
 		}
@@ -174,8 +188,33 @@ expect_err_lines() {
 # --- mount assertions ----------------------------------------------------------
 # mounts_at DIR: how many mounts are stacked at DIR
 mounts_at() {
-	awk -v mp="$(mi_escape "$1")" '$5 == mp { n++ } END { print n + 0 }' /proc/self/mountinfo
+	MP=$(mi_escape "$1") awk '$5 == ENVIRON["MP"] { n++ } END { print n + 0 }' /proc/self/mountinfo
 }
+
+# mounts_of TAG: how many virtiofs mounts of TAG there are, wherever they are
+mounts_of() {
+	SRC=$(mi_escape "$1") awk '
+		{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "virtiofs" && $(i + 2) == ENVIRON["SRC"]) n++; break } }
+		END { print n + 0 }' /proc/self/mountinfo
+}
+
+# dir_entries DIR: the names in DIR, one a line, sorted, without stat(2)ing
+# them (ls and find would, and a mounted share answers ECONNREFUSED here)
+dir_entries() {
+	local e
+	[ -d "$1" ] || return 0
+	for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+		# a pattern that matched nothing stays as it is
+		case ${e##*/} in '*' | '.[!.]*' | '..?*') [ -e "$e" ] || continue ;; esac
+		printf '%s\n' "${e##*/}"
+	done | sort
+}
+
+# mounted_as DIR TAG: the topmost mount at DIR is virtiofs TAG (for wait_for)
+mounted_as() { [ "$(mountinfo_at "$1")" = "virtiofs $(mi_escape "$2")" ]; }
+# unmounted_and_gone DIR: nothing is mounted at DIR, and DIR is gone (wait_for)
+unmounted_and_gone() { [ -z "$(mountinfo_at "$1")" ] && [ ! -e "$1" ]; }
+not_mounted() { [ -z "$(mountinfo_at "$1")" ]; }
 
 # expect_mount DIR TAG: exactly one mount at DIR, and it is virtiofs TAG
 expect_mount() {
@@ -217,4 +256,122 @@ virtiofs_bound() {
 	local v
 	v=$(virtio_of "$1")
 	[ -n "$v" ] && [ "$(basename "$(readlink "/sys/bus/ccw/devices/$1/$v/driver" 2>/dev/null)")" = virtiofs ]
+}
+
+# --- utab: libmount's record of the user options of a mount -----------------------
+UTAB=/run/mount/utab
+
+# utab_opts DIR: the OPTS= of each utab entry for DIR (one line each)
+utab_opts() {
+	[ -f "$UTAB" ] || return 0
+	T="TARGET=$(mi_escape "$1")" awk '{
+		hit = 0; o = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i == ENVIRON["T"]) hit = 1
+			if (substr($i, 1, 5) == "OPTS=") o = substr($i, 6)
+		}
+		if (hit) print o
+	}' "$UTAB"
+}
+
+# utab_marks: how many utab entries carry the auto-mounter's mark
+utab_marks() {
+	[ -f "$UTAB" ] || { echo 0; return 0; }
+	grep -c 'x-virtiofs-ccw\.auto=' "$UTAB"
+}
+
+# expect_mark DIR BUSID: exactly one utab entry for DIR, marked as the
+# auto-mount of BUSID (x-virtiofs-ccw.auto=BUSID)
+expect_mark() {
+	local opts n
+	opts=$(utab_opts "$1")
+	n=$(printf '%s' "$opts" | grep -c .)
+	echo "  utab at $1: ${opts:-nothing}"
+	[ "$n" = 1 ] || fail "$n utab entries for $1, expected 1 (utab: $(tr '\n' '|' <"$UTAB" 2>/dev/null))"
+	case ",$opts," in
+	*",x-virtiofs-ccw.auto=$2,"*) ;;
+	*) fail "utab entry for $1 has OPTS=$opts, expected the mark x-virtiofs-ccw.auto=$2" ;;
+	esac
+}
+
+# expect_no_utab DIR: utab has no entry for DIR
+expect_no_utab() {
+	[ -z "$(utab_opts "$1")" ] || fail "utab still has an entry for $1: $(utab_opts "$1")"
+}
+
+# --- systemd-udevd and the units the rule starts (guest/systemctl) ----------------
+UNITS_LOG=/run/e2e-units.log
+UDEVD_LOG=/run/e2e-udevd.log
+UDEVD_PID=/run/e2e-udevd.pid
+
+udevd_ready() { udevadm control --ping -t 2 >/dev/null 2>&1; }
+
+# udevd_start: Debian's systemd-udevd, in the foreground of a background job
+# (its log in $UDEVD_LOG), with the project's rule in /lib/udev/rules.d
+udevd_start() {
+	: >"$UNITS_LOG"
+	echo '$ /lib/systemd/systemd-udevd --resolve-names=never &'
+	/lib/systemd/systemd-udevd --resolve-names=never </dev/null >"$UDEVD_LOG" 2>&1 &
+	echo "$!" >"$UDEVD_PID"
+	wait_for 15 udevd_ready || {
+		cat "$UDEVD_LOG"
+		fail "systemd-udevd did not answer within 15 s"
+	}
+}
+
+# proc_gone PID: the process has exited (gone, or a zombie not yet reaped)
+proc_gone() {
+	local st
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	st=${st##*) }
+	[ "${st%% *}" = Z ]
+}
+
+# udevd_stop: end udevd (it ends its workers), bounded: a udevd that does not
+# exit within 10 s of `udevadm control --exit` is shown (ps) and killed, so a
+# stuck udevd cannot hang the boot; then show what it logged
+udevd_stop() {
+	local pid
+	pid=$(cat "$UDEVD_PID" 2>/dev/null) || return 0
+	rm -f "$UDEVD_PID"
+	timeout 10 udevadm control --exit -t 8 >/dev/null 2>&1 ||
+		echo "  udevadm control --exit failed or timed out"
+	if ! wait_for 10 proc_gone "$pid"; then
+		echo "  systemd-udevd ($pid) still running 10 s after --exit; processes:"
+		ps -o pid,ppid,stat,args 2>/dev/null | sed 's/^/  | /' || ps | sed 's/^/  | /'
+		kill "$pid" 2>/dev/null
+		wait_for 3 proc_gone "$pid" || kill -9 "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	if [ -s "$UDEVD_LOG" ]; then
+		echo "  systemd-udevd said:"
+		sed 's/^/  | /' "$UDEVD_LOG"
+	fi
+}
+
+# units_count WHAT ERE: how many "WHAT UNIT" lines (start or done) of
+# $UNITS_LOG name a unit matching ERE (the whole name)
+units_count() {
+	[ -f "$UNITS_LOG" ] || { echo 0; return 0; }
+	W=$1 RE="^($2)[.]service\$" awk '$1 == ENVIRON["W"] && $2 ~ ENVIRON["RE"] { n++ } END { print n + 0 }' "$UNITS_LOG"
+}
+
+units_done_at_least() { [ "$(units_count "done" "$1")" -ge "$2" ]; }
+
+# wait_units SECONDS ERE N: until N units matching ERE have finished
+wait_units() {
+	wait_for "$1" units_done_at_least "$2" "$3" ||
+		fail "$(units_count "done" "$2") of $(units_count "start" "$2") started units like $2 finished within $1 s, expected $3: $(tr '\n' '|' <"$UNITS_LOG")"
+}
+
+units_idle() { [ "$(units_count "start" '.*')" = "$(units_count "done" '.*')" ]; }
+
+# expect_units_ok: udevd has nothing queued, every unit started has finished
+# with exit status 0, and the stand-in refused nothing
+expect_units_ok() {
+	udevadm settle -t 10 || fail "udevadm settle: events still queued after 10 s"
+	wait_for 20 units_idle || fail "units still running 20 s after settle: $(tr '\n' '|' <"$UNITS_LOG")"
+	grep -q '^refused' "$UNITS_LOG" && fail "systemctl stand-in: $(grep '^refused' "$UNITS_LOG" | head -n1)"
+	awk '$1 == "done" && $3 != 0 { bad = bad " " $2 "=" $3 } END { if (bad != "") { print bad; exit 1 } }' \
+		"$UNITS_LOG" >/tmp/units.bad || fail "units failed:$(cat /tmp/units.bad)"
 }

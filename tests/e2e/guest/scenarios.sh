@@ -177,7 +177,7 @@ scenario_hotplug() {
 	# The tag appears in sysfs when virtiofs has probed; give it a moment.
 	[ "$E2E_TAGS" = 1 ] && { wait_for 10 list_has_tag "$busid" "$tag" || true; }
 	show virtiofs-ccw list
-	check_list_json cold hot
+	check_list_json cold "$busid"
 	request hotplug-del "$busid"
 	wait_for 60 hot_absent "$busid" || fail "$busid still present 60 s after the removal request"
 	echo "  $busid is gone"
@@ -536,6 +536,390 @@ scenario_mount_errors() {
 	fi
 	wait_for 10 virtiofs_bound 0.0.0002 || fail "0.0.0002 not bound to virtiofs again"
 	trap - EXIT
+}
+
+# ---- hotplug auto-mount ------------------------------------------------------------
+# `virtiofs-ccw automount` and udev/: the real systemd-udevd (Debian's) runs the
+# real rule (udev/90-virtiofs-ccw.rules); its RUN+= calls /usr/bin/systemctl,
+# a stand-in (guest/systemctl) that runs the real units' ExecStart= lines and
+# logs "start UNIT" / "done UNIT STATUS" in $UNITS_LOG. udevd runs only inside
+# these scenarios (udevd_start/udevd_stop), so the others see no handler.
+# Hot devices (SHARES in run.sh): 0.0.2000 tag hot0, 0.0.2001 tag "../x y".
+AUTO_CONF=/etc/virtiofs-ccw.conf
+AUTO_BASE=/run/virtiofs
+HOT0=0.0.2000
+HOT1=0.0.2001
+# Unit names as the rule makes them: %k of the virtiofs export (N, 6.9+) or
+# of the virtio device (virtioN)
+U_ADD_FS='virtiofs-ccw-automount@[0-9]+'
+U_ADD_VIRTIO='virtiofs-ccw-automount@virtio[0-9]+'
+U_DEL_FS='virtiofs-ccw-detach@[0-9]+'
+U_DEL_VIRTIO='virtiofs-ccw-detach@virtio[0-9]+'
+# the cold device automount-coldplug sets offline (share1)
+OFFLINE_DEV=/sys/bus/ccw/devices/0.0.0002
+
+# auto_conf LINE...: the policy file
+auto_conf() {
+	printf '%s\n' "$@" >"$AUTO_CONF"
+	show cat "$AUTO_CONF"
+}
+
+# hot_add BUSID...: ask the host to add them (all at once), wait for each
+hot_add() {
+	local b
+	for b in "$@"; do
+		hot_absent "$b" || fail "$b present before its hot-add"
+		request hotplug-add "$b"
+	done
+	for b in "$@"; do
+		wait_for 60 hot_present "$b" || fail "$b did not appear within 60 s of the request"
+		echo "  $b appeared ($(virtio_of "$b"))"
+	done
+}
+
+# hot_del BUSID...: ask the host to remove them (all at once), wait for each
+hot_del() {
+	local b
+	for b in "$@"; do
+		request hotplug-del "$b"
+	done
+	for b in "$@"; do
+		wait_for 60 hot_absent "$b" || fail "$b still present 60 s after the removal request"
+		echo "  $b is gone"
+	done
+}
+
+# auto_traps: auto_cleanup on any exit, also when /init's timeout ends the
+# scenario (SIGTERM)
+auto_traps() {
+	trap auto_cleanup EXIT
+	trap 'exit 143' TERM
+}
+
+# auto_cleanup: the EXIT trap of the auto-mount scenarios. After a pass it
+# finds nothing to do; after a failure it leaves the next scenarios a guest
+# without udevd, policy file, fstab, hot devices or auto-mounts.
+auto_cleanup() {
+	local b mp
+	udevd_stop
+	rm -f "$AUTO_CONF" /etc/fstab
+	ccw_offline 0.0.0002 && echo 1 >"$OFFLINE_DEV/online"
+	for b in $HOT0 $HOT1; do
+		if ! hot_absent "$b"; then
+			request hotplug-del "$b"
+			wait_for 30 hot_absent "$b"
+		fi
+	done
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "virtiofs") print $5; break } }' \
+		/proc/self/mountinfo >/tmp/auto.left
+	while read -r mp; do
+		mp=$(printf '%b' "$(printf '%s' "$mp" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')")
+		case $mp in
+		"$AUTO_BASE"/* | /mnt/manual | /mnt/hotfstab)
+			echo "  cleanup: umount -l $mp"
+			busybox umount -l "$mp"
+			;;
+		esac
+	done </tmp/auto.left
+}
+
+# fs_snapshot: every path of the guest's own file systems, except the kernel's
+# (/proc, /sys, /dev), scratch (/tmp), what udevd, libmount and the harness
+# keep in /run, and the mount base (listed on its own: a mounted share cannot
+# be read here)
+fs_snapshot() {
+	find / \( -path /proc -o -path /sys -o -path /dev -o -path /tmp -o -path /run/udev \
+		-o -path /run/mount -o -path '/run/e2e-*' -o -path "$AUTO_BASE" \) -prune -o -print | sort
+}
+
+# automount-dry-run (both kernels): with automount = all, `automount
+# --dry-run` prints one "mount TAG /run/virtiofs/TAG nosuid,nodev,MARK" line
+# per share and changes nothing: mountinfo, utab and the mount base stay as
+# they were. On 6.1 the tags come from the policy file (tag BUSID = TAG).
+# Without a policy file (default: fstab, and no fstab) it plans nothing.
+scenario_automount_dry_run() {
+	local busid hostid tag
+	auto_traps
+	expect_shares cold >/tmp/expected
+	: >/tmp/want
+	: >/tmp/tags.conf
+	while IFS=$TAB read -r busid hostid tag; do
+		printf 'mount %s %s/%s nosuid,nodev,x-virtiofs-ccw.auto=%s\n' "$tag" "$AUTO_BASE" "$tag" "$busid" >>/tmp/want
+		printf 'tag %s = %s\n' "$busid" "$tag" >>/tmp/tags.conf
+	done </tmp/expected
+	if tags_exported; then
+		auto_conf 'automount = all'
+	else
+		auto_conf 'automount = all' "$(cat /tmp/tags.conf)"
+	fi
+	cp /proc/self/mountinfo /tmp/mi.before
+	cat "$UTAB" >/tmp/utab.before 2>/dev/null
+	{ [ -d "$AUTO_BASE" ] && echo "$AUTO_BASE exists"; dir_entries "$AUTO_BASE"; } >/tmp/base.before
+	run virtiofs-ccw automount --dry-run
+	expect_rc 0
+	sort /tmp/out >/tmp/got.sorted
+	sort /tmp/want >/tmp/want.sorted
+	cmp -s /tmp/got.sorted /tmp/want.sorted ||
+		fail "'$RUN_CMD' printed [$(tr '\n' '|' </tmp/out)], expected [$(tr '\n' '|' </tmp/want.sorted)]"
+	cmp -s /proc/self/mountinfo /tmp/mi.before || fail "'$RUN_CMD' changed mountinfo"
+	cat "$UTAB" >/tmp/utab.now 2>/dev/null
+	cmp -s /tmp/utab.now /tmp/utab.before || fail "'$RUN_CMD' changed $UTAB"
+	{ [ -d "$AUTO_BASE" ] && echo "$AUTO_BASE exists"; dir_entries "$AUTO_BASE"; } >/tmp/base.after
+	cmp -s /tmp/base.after /tmp/base.before ||
+		fail "'$RUN_CMD' changed $AUTO_BASE: [$(tr '\n' '|' </tmp/base.before)] -> [$(tr '\n' '|' </tmp/base.after)]"
+	rm -f "$AUTO_CONF"
+	run virtiofs-ccw automount --dry-run
+	expect_rc 0
+	[ -s /tmp/out ] && fail "'$RUN_CMD' without a policy file or fstab planned: $(head -n1 /tmp/out)"
+	cmp -s /proc/self/mountinfo /tmp/mi.before || fail "'$RUN_CMD' changed mountinfo"
+}
+
+# automount-coldplug (6.12): with automount = all, `virtiofs-ccw automount`
+# (no arguments, as at boot) mounts every share at /run/virtiofs/TAG, each
+# marked in utab as the auto-mount of its bus-ID; a second run changes
+# nothing. Unmounting them removes their utab entries. Then the same through
+# udevd and the rule, as systemd boots: `udevadm trigger --action=add` for the
+# virtio devices starts one automount@virtioN per share (none for the NIC),
+# and they mount the same. With udevd running, setting 0.0.0002 offline
+# detaches share1 and removes its directory (the others stay); online again
+# mounts it again.
+scenario_automount_coldplug() {
+	local busid hostid tag
+	auto_traps
+	expect_shares cold >/tmp/expected
+	auto_conf 'automount = all'
+	run virtiofs-ccw automount
+	expect_rc 0
+	while IFS=$TAB read -r busid hostid tag; do
+		expect_mount "$AUTO_BASE/$tag" "$tag"
+		expect_mark "$AUTO_BASE/$tag" "$busid"
+	done </tmp/expected
+	[ "$(virtiofs_mounts)" = "$(wc -l </tmp/expected)" ] ||
+		fail "$(virtiofs_mounts) virtiofs mounts, expected $(wc -l </tmp/expected)"
+	cp /proc/self/mountinfo /tmp/mi.before
+	cp "$UTAB" /tmp/utab.before
+	run virtiofs-ccw automount -v
+	expect_rc 0
+	grep -q '^mounted' /tmp/out && fail "'$RUN_CMD' mounted again: $(head -n1 /tmp/out)"
+	cmp -s /proc/self/mountinfo /tmp/mi.before || fail "'$RUN_CMD' changed mountinfo"
+	cmp -s "$UTAB" /tmp/utab.before || fail "'$RUN_CMD' changed $UTAB"
+	while IFS=$TAB read -r busid hostid tag; do
+		run virtiofs-ccw umount "$AUTO_BASE/$tag"
+		expect_rc 0
+		expect_no_mount "$AUTO_BASE/$tag"
+		expect_no_utab "$AUTO_BASE/$tag"
+		rmdir "$AUTO_BASE/$tag" || fail "cannot remove $AUTO_BASE/$tag"
+	done </tmp/expected
+	[ "$(utab_marks)" = 0 ] || fail "utab keeps marks: $(grep auto= "$UTAB" | head -n1)"
+	# The boot path with systemd: systemd-udev-trigger replays "add" for
+	# every device; the virtio devices bound to virtiofs match the rule.
+	udevd_start
+	run udevadm trigger --action=add --subsystem-match=virtio
+	expect_rc 0
+	wait_units 30 "$U_ADD_VIRTIO" "$(wc -l </tmp/expected)"
+	expect_units_ok
+	[ "$(units_count "start" '.*')" = "$(wc -l </tmp/expected)" ] ||
+		fail "udevadm trigger started $(units_count "start" '.*') units, expected $(wc -l </tmp/expected): $(tr '\n' '|' <"$UNITS_LOG")"
+	show cat "$UNITS_LOG"
+	while IFS=$TAB read -r busid hostid tag; do
+		expect_mount "$AUTO_BASE/$tag" "$tag"
+		expect_mark "$AUTO_BASE/$tag" "$busid"
+	done </tmp/expected
+	# A device set offline (still there, as chzdev -d leaves it) loses its
+	# auto-mount and directory; online again, it gets them back.
+	echo "\$ echo 0 > $OFFLINE_DEV/online"
+	echo 0 >"$OFFLINE_DEV/online" || fail "cannot set 0.0.0002 offline"
+	wait_for 30 unmounted_and_gone "$AUTO_BASE/share1" ||
+		fail "$AUTO_BASE/share1 still mounted or present 30 s after 0.0.0002 went offline"
+	wait_units 30 "$U_DEL_FS" 1
+	wait_units 30 "$U_DEL_VIRTIO" 1
+	expect_units_ok
+	expect_mount "$AUTO_BASE/share0" share0
+	expect_mount "$AUTO_BASE/share2" share2
+	echo "\$ echo 1 > $OFFLINE_DEV/online"
+	echo 1 >"$OFFLINE_DEV/online" || fail "cannot set 0.0.0002 online"
+	wait_for 30 mounted_as "$AUTO_BASE/share1" share1 ||
+		fail "share1 not mounted at $AUTO_BASE/share1 30 s after 0.0.0002 came back online"
+	# both events again: the export's add (it comes back) and the bind
+	wait_units 30 "$U_ADD_FS" 1
+	wait_units 30 "$U_ADD_VIRTIO" "$(($(wc -l </tmp/expected) + 1))"
+	expect_units_ok
+	[ "$(mounts_of share1)" = 1 ] || fail "$(mounts_of share1) mounts of share1, expected 1"
+	show cat "$UNITS_LOG"
+	while IFS=$TAB read -r busid hostid tag; do
+		expect_mount "$AUTO_BASE/$tag" "$tag"
+		expect_mark "$AUTO_BASE/$tag" "$busid"
+		run virtiofs-ccw umount "$AUTO_BASE/$tag"
+		expect_rc 0
+		rmdir "$AUTO_BASE/$tag" || fail "cannot remove $AUTO_BASE/$tag"
+	done </tmp/expected
+	udevd_stop
+	rm -f "$AUTO_CONF"
+}
+
+# automount-hotplug (6.12): automount = all, wait = 5. Hot-adding hot0 sends
+# two events the rule acts on (virtiofs add -> automount@N, virtio bind ->
+# automount@virtioN); both handlers run and exit 0, and there is exactly one
+# mount, at /run/virtiofs/hot0, marked x-virtiofs-ccw.auto=0.0.2000 in utab.
+# A manual mount of hot0 elsewhere is no auto-mount: after the hot removal
+# (detach@N, detach@virtioN) the marked mount and its directory are gone, the
+# manual one stays (then umount -l, the device is gone).
+scenario_automount_hotplug() {
+	local tag dir=$AUTO_BASE/hot0
+	auto_traps
+	tag=$(share_tag $HOT0) || fail "no share $HOT0 in $SHARES_FILE"
+	auto_conf 'automount = all' 'wait = 5'
+	mkdir -p /mnt/manual
+	udevd_start
+	hot_add $HOT0
+	wait_for 30 mounted_as "$dir" "$tag" || fail "$tag not mounted at $dir within 30 s of the hot-add"
+	wait_units 30 "$U_ADD_FS" 1
+	wait_units 30 "$U_ADD_VIRTIO" 1
+	expect_units_ok
+	show cat "$UNITS_LOG"
+	expect_mount "$dir" "$tag"
+	[ "$(mounts_of "$tag")" = 1 ] || fail "$(mounts_of "$tag") mounts of $tag after two handler runs, expected 1"
+	expect_mark "$dir" $HOT0
+	run virtiofs-ccw mount "$tag" /mnt/manual
+	expect_rc 0
+	expect_mount /mnt/manual "$tag"
+	hot_del $HOT0
+	wait_for 30 unmounted_and_gone "$dir" || fail "$dir still mounted or present 30 s after the removal"
+	wait_units 30 "$U_DEL_FS" 1
+	wait_units 30 "$U_DEL_VIRTIO" 1
+	expect_units_ok
+	show cat "$UNITS_LOG"
+	expect_no_utab "$dir"
+	expect_mount /mnt/manual "$tag"
+	run "$UL_UMOUNT" -l /mnt/manual
+	expect_rc 0
+	expect_no_mount /mnt/manual
+	udevd_stop
+	rm -f "$AUTO_CONF"
+}
+
+# automount-fstab (6.12): the default policy (no policy file: automount =
+# fstab). fstab names hot0 by host ID (fe.0.2000 /mnt/hotfstab); hot-adding
+# hot0 mounts it there (marked), hot-adding 0.0.2001, which fstab does not
+# name, mounts nothing anywhere (`automount --dry-run` with automount = all
+# shows where it would go, fstab-escaped: \134x2e...). On removal the fstab mount is detached too (it
+# is marked); /mnt/hotfstab, not the handler's directory, stays.
+scenario_automount_fstab() {
+	local tag0 tag1 want
+	auto_traps
+	tag0=$(share_tag $HOT0) || fail "no share $HOT0 in $SHARES_FILE"
+	tag1=$(share_tag $HOT1) || fail "no share $HOT1 in $SHARES_FILE"
+	rm -f "$AUTO_CONF"
+	mkdir -p /mnt/hotfstab
+	echo 'fe.0.2000 /mnt/hotfstab virtiofs defaults,nofail 0 0' >/etc/fstab
+	show cat /etc/fstab
+	[ "$(virtiofs_mounts)" = 0 ] || fail "$(virtiofs_mounts) virtiofs mounts before the test, expected 0"
+	udevd_start
+	hot_add $HOT0 $HOT1
+	wait_for 30 mounted_as /mnt/hotfstab "$tag0" || fail "$tag0 not mounted at /mnt/hotfstab within 30 s"
+	wait_units 30 "$U_ADD_FS" 2
+	wait_units 30 "$U_ADD_VIRTIO" 2
+	expect_units_ok
+	show cat "$UNITS_LOG"
+	expect_mount /mnt/hotfstab "$tag0"
+	expect_mark /mnt/hotfstab $HOT0
+	[ "$(mounts_of "$tag1")" = 0 ] || fail "'$tag1' ($HOT1, not in fstab) was mounted"
+	[ "$(virtiofs_mounts)" = 1 ] || fail "$(virtiofs_mounts) virtiofs mounts, expected 1 (/mnt/hotfstab)"
+	[ -z "$(dir_entries "$AUTO_BASE")" ] ||
+		fail "$AUTO_BASE has entries: $(dir_entries "$AUTO_BASE" | tr '\n' ' ')"
+	# What automount = all would do with it, escaped as in fstab (\040 space, \134 backslash)
+	echo 'automount = all' >/tmp/all.conf
+	run virtiofs-ccw automount --dry-run --config /tmp/all.conf $HOT1
+	expect_rc 0
+	want='mount ../x\040y /run/virtiofs/\134x2e.\134x2fx\134x20y nosuid,nodev,x-virtiofs-ccw.auto=0.0.2001'
+	[ "$(cat /tmp/out)" = "$want" ] || fail "'$RUN_CMD' printed [$(tr '\n' '|' </tmp/out)], expected [$want]"
+	[ "$(virtiofs_mounts)" = 1 ] || fail "'$RUN_CMD' mounted something"
+	hot_del $HOT0 $HOT1
+	wait_for 30 not_mounted /mnt/hotfstab || fail "/mnt/hotfstab still mounted 30 s after the removal"
+	wait_units 30 "$U_DEL_FS" 2
+	wait_units 30 "$U_DEL_VIRTIO" 2
+	expect_units_ok
+	expect_no_utab /mnt/hotfstab
+	[ -d /mnt/hotfstab ] || fail "the handler removed /mnt/hotfstab, which it did not make"
+	udevd_stop
+	rm -f /etc/fstab
+}
+
+# automount-hostile (6.12): a share whose tag is "../x y" (the host's free
+# text) is auto-mounted (automount = all) below the base under an escaped
+# name, /run/virtiofs/\x2e.\x2fx\x20y (literal backslashes), next to hot0
+# (added with it), and nothing else appears anywhere. Removing hot0 runs the
+# detach handlers, which must leave "../x y" alone (its device is still there:
+# the tag read back from the mount table has to match the device's); removing
+# it then takes mount and directory away.
+scenario_automount_hostile() {
+	local tag tag0 dir dir0 name='\x2e.\x2fx\x20y'
+	auto_traps
+	tag=$(share_tag $HOT1) || fail "no share $HOT1 in $SHARES_FILE"
+	tag0=$(share_tag $HOT0) || fail "no share $HOT0 in $SHARES_FILE"
+	dir=$AUTO_BASE/$name
+	dir0=$AUTO_BASE/$tag0
+	auto_conf 'automount = all'
+	udevd_start
+	fs_snapshot >/tmp/fs.before
+	hot_add $HOT1 $HOT0
+	wait_for 30 mounted_as "$dir" "$tag" || fail "'$tag' not mounted at $dir within 30 s of the hot-add"
+	wait_units 30 "$U_ADD_FS" 2
+	wait_units 30 "$U_ADD_VIRTIO" 2
+	expect_units_ok
+	expect_mount "$dir" "$tag"
+	expect_mark "$dir" $HOT1
+	expect_mount "$dir0" "$tag0"
+	[ "$(virtiofs_mounts)" = 2 ] || fail "$(virtiofs_mounts) virtiofs mounts, expected 2"
+	[ "$(dir_entries "$AUTO_BASE" | tr '\n' '|')" = "$name|$tag0|" ] ||
+		fail "$AUTO_BASE holds [$(dir_entries "$AUTO_BASE" | tr '\n' '|')], expected [$name|$tag0|]"
+	fs_snapshot >/tmp/fs.after
+	diff /tmp/fs.before /tmp/fs.after >/tmp/fs.diff || fail "outside $AUTO_BASE: $(tr '\n' ' ' </tmp/fs.diff)"
+	[ ! -e "/run/x y" ] || fail "/run/x y exists"
+	hot_del $HOT0
+	wait_for 30 unmounted_and_gone "$dir0" || fail "$dir0 still mounted or present 30 s after the removal"
+	wait_units 30 "$U_DEL_FS" 1
+	wait_units 30 "$U_DEL_VIRTIO" 1
+	expect_units_ok
+	expect_mount "$dir" "$tag"
+	expect_mark "$dir" $HOT1
+	hot_del $HOT1
+	wait_for 30 unmounted_and_gone "$dir" || fail "$dir still mounted or present 30 s after the removal"
+	wait_units 30 "$U_DEL_FS" 2
+	wait_units 30 "$U_DEL_VIRTIO" 2
+	expect_units_ok
+	expect_no_utab "$dir"
+	udevd_stop
+	rm -f "$AUTO_CONF"
+}
+
+# automount-61 (6.1): no virtiofs events and no tag export; the policy file
+# names the tag (tag 0.0.2000 = hot0). The virtio bind event alone
+# (automount@virtioN) mounts hot0 at /run/virtiofs/hot0, marked; the virtio
+# remove event (detach@virtioN) detaches it and removes the directory.
+scenario_automount_61() {
+	local tag dir=$AUTO_BASE/hot0
+	auto_traps
+	tag=$(share_tag $HOT0) || fail "no share $HOT0 in $SHARES_FILE"
+	auto_conf 'automount = all' "tag $HOT0 = $tag"
+	udevd_start
+	hot_add $HOT0
+	wait_for 30 mounted_as "$dir" "$tag" || fail "$tag not mounted at $dir within 30 s of the hot-add"
+	wait_units 30 "$U_ADD_VIRTIO" 1
+	expect_units_ok
+	show cat "$UNITS_LOG"
+	[ "$(units_count "start" "$U_ADD_FS")" = 0 ] || fail "a virtiofs event started $U_ADD_FS on a kernel without them"
+	expect_mount "$dir" "$tag"
+	[ "$(mounts_of "$tag")" = 1 ] || fail "$(mounts_of "$tag") mounts of $tag, expected 1"
+	expect_mark "$dir" $HOT0
+	hot_del $HOT0
+	wait_for 30 unmounted_and_gone "$dir" || fail "$dir still mounted or present 30 s after the removal"
+	wait_units 30 "$U_DEL_VIRTIO" 1
+	expect_units_ok
+	show cat "$UNITS_LOG"
+	expect_no_utab "$dir"
+	udevd_stop
+	rm -f "$AUTO_CONF"
 }
 
 # demo: not a test, a tour for `run.sh demo`: mount each share by the host ID

@@ -11,12 +11,15 @@ QEMU=qemu-system-s390x
 # qemu_opt TEXT: TEXT as a value inside a QEMU "key=value,..." option string
 qemu_opt() { printf '%s' "${1//,/,,}"; }
 
-# start_virtiofsd SOCK DIR LOG: serve DIR on SOCK; the PID is recorded.
+# start_virtiofsd SOCK DIR LOG: serve DIR on SOCK; the PID is recorded (and
+# left in VIRTIOFSD_PID). The log is appended to: a hot share's may get a second.
 start_virtiofsd() {
 	local sock=$1 dir=$2 log=$3 pid i
+	rm -f -- "$sock"
 	"$VIRTIOFSD" --socket-path="$sock" -o source="$dir" -o cache=none -o sandbox=chroot \
-		</dev/null >"$log" 2>&1 &
+		</dev/null >>"$log" 2>&1 &
 	pid=$!
+	VIRTIOFSD_PID=$pid
 	track_pid "$pid"
 	BOOT_PIDS+=("$pid")
 	for i in $(seq 50); do
@@ -26,6 +29,26 @@ start_virtiofsd() {
 	done
 	cat "$log" >&2
 	die "virtiofsd for $dir did not come up"
+}
+
+# renew_virtiofsd BOOTDIR I: virtiofsd serves one connection and exits when
+# QEMU lets go of it (a hot removal), so after one a share that may be
+# hot-added again gets a fresh virtiofsd on the same socket.
+renew_virtiofsd() {
+	local bdir=$1 i=$2 pid=${BOOT_VIRTIOFSD[$2]:-} n keep=() p
+	if [ -n "$pid" ]; then
+		for n in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		untrack_pids "$pid"
+		for p in "${BOOT_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+		BOOT_PIDS=("${keep[@]}")
+	fi
+	start_virtiofsd "$bdir/vfs$i.sock" "$bdir/share$i" "$bdir/virtiofsd$i.log"
+	BOOT_VIRTIOFSD[i]=$VIRTIOFSD_PID
 }
 
 # stop_boot_pids: end this boot's processes (virtiofsd usually exits with
@@ -77,8 +100,11 @@ handle_request() {
 			BOOT_HOST_ERRORS+=("QMP hotplug-add $busid failed: $(tail -n1 "$bdir/qmp.log")")
 		;;
 	hotplug-del)
-		"${qmp[@]}" hotplug-del --id "hot$i" --chardev "hotchr$i" 2>>"$bdir/qmp.log" ||
+		if "${qmp[@]}" hotplug-del --id "hot$i" --chardev "hotchr$i" 2>>"$bdir/qmp.log"; then
+			renew_virtiofsd "$bdir" "$i"
+		else
 			BOOT_HOST_ERRORS+=("QMP hotplug-del $busid failed: $(tail -n1 "$bdir/qmp.log")")
+		fi
 		;;
 	*)
 		BOOT_HOST_ERRORS+=("guest requested unknown action")
@@ -142,6 +168,7 @@ boot_guest() {
 	BOOT_DIR=$E2E_WORK/boot-$name
 	BOOT_MODE=$mode
 	BOOT_PIDS=()
+	BOOT_VIRTIOFSD=()
 	BOOT_HOST_ERRORS=()
 	BOOT_REQS_DONE=0
 	mkdir -p "$BOOT_DIR"
@@ -168,6 +195,7 @@ boot_guest() {
 		mkdir -p "$BOOT_DIR/share$i"
 		printf 'hello from %s\n' "$tag" >"$BOOT_DIR/share$i/hello.txt"
 		start_virtiofsd "$BOOT_DIR/vfs$i.sock" "$BOOT_DIR/share$i" "$BOOT_DIR/virtiofsd$i.log"
+		BOOT_VIRTIOFSD[i]=$VIRTIOFSD_PID
 		if [ "$kind" = cold ]; then
 			dev="vhost-user-fs-ccw,chardev=vfs$i,tag=$(qemu_opt "$tag")"
 			[ "$devno" != - ] && dev+=",devno=$devno"
@@ -181,6 +209,8 @@ boot_guest() {
 	[ "$mode" = demo ] &&
 		printf 'booting Debian %s s390x guest under emulation (TCG, ~5-20 s)...\n' "${KERNEL_VER[$kernel]}"
 
+	# The console log exists before QEMU does: the watch loop reads it at once.
+	: >"$BOOT_DIR/console.log"
 	t0=$(now)
 	timeout --kill-after=5 "$E2E_TIMEOUT" "$QEMU" "${qargs[@]}" \
 		</dev/null >"$BOOT_DIR/console.log" 2>"$BOOT_DIR/qemu.err" &

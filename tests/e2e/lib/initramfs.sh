@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Building one initramfs per guest kernel: busybox, util-linux mount/umount,
-# our programs and the shared libraries they all need (from the sysroot), the
-# virtiofs modules with binary kmod indexes, the guest scripts and the share
-# topology.
+# udevd with our rule and units, our programs and the shared libraries they
+# all need (from the sysroot), the virtiofs modules with binary kmod indexes,
+# the guest scripts and the share topology.
 
 # Modules the guest may need to load; dependencies are resolved with the
 # host's modprobe against the guest tree (built-in ones resolve to nothing).
@@ -18,13 +18,17 @@ interpreter() {
 	"$CROSS-readelf" -l "$1" | sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p'
 }
 
+# find_sysroot_lib SONAME: in the sysroot, or in the unpacked library
+# packages udevd needs beyond it (UDEV_LIBROOTS, prepare.sh)
 find_sysroot_lib() {
-	local d
-	for d in lib/$CROSS usr/lib/$CROSS lib64 lib usr/lib; do
-		if [ -e "$SYSROOT/$d/$1" ]; then
-			printf '%s\n' "$SYSROOT/$d/$1"
-			return 0
-		fi
+	local d r
+	for r in "$SYSROOT" "${UDEV_LIBROOTS[@]}"; do
+		for d in lib/$CROSS usr/lib/$CROSS lib64 lib usr/lib; do
+			if [ -e "$r/$d/$1" ]; then
+				printf '%s\n' "$r/$d/$1"
+				return 0
+			fi
+		done
 	done
 	return 1
 }
@@ -117,6 +121,18 @@ build_initramfs() {
 		install -m 0755 "$BUILD_DIR/$p" "$root/sbin/$p"
 		progs+=("$root/sbin/$p")
 	done
+	# Hotplug: Debian's udevd (udevadm is multi-call: systemd-udevd is a link
+	# to it, as in the package) with the project's rule and units exactly as
+	# in udev/, and a stand-in systemctl that starts a unit the way its
+	# ExecStart= says. The units name /usr/sbin/virtiofs-ccw.
+	install -m 0755 "$UDEVADM" "$root/bin/udevadm"
+	progs+=("$root/bin/udevadm")
+	mkdir -p "$root/lib/systemd/system" "$root/lib/udev/rules.d"
+	ln -s ../../bin/udevadm "$root/lib/systemd/systemd-udevd"
+	install -m 0644 "$TOP"/udev/*.rules "$root/lib/udev/rules.d/"
+	install -m 0644 "$TOP"/udev/*.service "$root/lib/systemd/system/"
+	install -m 0755 "$E2E_DIR/guest/systemctl" "$root/usr/bin/systemctl"
+	ln -s ../../sbin/virtiofs-ccw "$root/usr/sbin/virtiofs-ccw"
 	copy_libs "$root" "${progs[@]}"
 	install_modules "$key" "$root"
 	install -m 0755 "$E2E_DIR/guest/init" "$root/init"

@@ -2,8 +2,8 @@
 # shellcheck shell=bash
 # Fetching s390x packages with a private apt state (never the machine's own
 # apt configuration or dpkg architecture list) and unpacking them into the
-# cache: guest kernels, busybox-static, util-linux's mount and a cross-build
-# sysroot.
+# cache: guest kernels, busybox-static, util-linux's mount, udev and a
+# cross-build sysroot.
 #
 # Cache layout ($E2E_CACHE):
 #   apt/                private apt lists, sources, empty dpkg status
@@ -246,6 +246,27 @@ prepare_busybox() {
 	[ -x "$BUSYBOX" ] || die "no bin/busybox in $deb"
 }
 
+# Debian's udev (systemd-udevd, udevadm): the hotplug scenarios run the real
+# udevd with the project's real rule. Its binary needs two libraries the build
+# sysroot lacks (libacl, libcap); copy_libs finds them in UDEV_LIBROOTS and
+# fails loudly should a newer udev need more.
+UDEV_EXTRA_PKGS=(libacl1 libcap2)
+UDEV_LIBROOTS=()
+prepare_udev() {
+	local deb dir pkg
+	UDEV_LIBROOTS=()
+	while IFS= read -r deb; do
+		dir=$(extract_deb "$deb")
+		pkg=$(basename "$deb" .deb)
+		prune_versions "^${pkg%%_*}\$" "$pkg"
+		case $pkg in
+		udev_*) UDEVADM=$dir/bin/udevadm ;;
+		*) UDEV_LIBROOTS+=("$dir") ;;
+		esac
+	done < <(fetch_debs udev "${UDEV_EXTRA_PKGS[@]}")
+	[ -x "${UDEVADM:-}" ] || die "no bin/udevadm in the udev package"
+}
+
 # prepare KERNEL_KEY... : everything downloaded/unpacked, under a cache lock
 prepare() {
 	local k lockfd
@@ -257,6 +278,7 @@ prepare() {
 	prepare_sysroot
 	prepare_busybox
 	prepare_util_linux
+	prepare_udev
 	for k in "$@"; do
 		prepare_kernel "$k" "${KERNEL_ERE[$k]}"
 		log "kernel $k: ${KERNEL_PKG[$k]}"
