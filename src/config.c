@@ -112,6 +112,25 @@ static int set_once(struct vfc_config *cfg, unsigned int flag, char **ret_msg, c
 	return 0;
 }
 
+/*
+ * One spelling per directory ("/run//virtiofs/" is "/run/virtiofs"): the
+ * kernel's mount table shows the canonical one, and removal compares with it.
+ */
+static char *normalize_dir(const char *path)
+{
+	char *out = malloc(strlen(path) + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (const char *p = path; *p; p++)
+		if (*p != '/' || o == out || o[-1] != '/')
+			*o++ = *p;
+	if (o > out + 1 && o[-1] == '/')
+		o--;
+	*o = '\0';
+	return out;
+}
+
 /* Options as mount(8) takes them: comma-separated, no blanks, no empty ones. */
 static bool valid_options(const char *v)
 {
@@ -162,7 +181,7 @@ static int parse_line(struct vfc_config *cfg, char *line, const char *name, unsi
 				   "mount-base: expected an absolute directory without '.', '..' "
 				   "or blanks");
 		free(cfg->mount_base);
-		cfg->mount_base = strdup(val);
+		cfg->mount_base = normalize_dir(val);
 		return cfg->mount_base ? 0 : -ENOMEM;
 	}
 	if (strcmp(key, "options") == 0) {

@@ -199,6 +199,17 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 
 	a.id = *vfc_device_get_busid(dev);
 	vfc_busid_format(&a.id, busid);
+
+	/* First whether the policy wants the device at all; only then whether we can. */
+	fe = vfc_plan_fstab_find(ctx, fstab, nfstab, busid);
+	if (fe && fe->noauto) {
+		vfc_notice(ctx, "%s: fstab says noauto for %s: not mounting", busid, fe->target);
+		return 0;
+	}
+	if (!fe && vfc_config_get_automount(cfg) != VFC_AUTOMOUNT_ALL) {
+		vfc_info(ctx, "%s: not in fstab, and automount is not 'all': not mounting", busid);
+		return 0;
+	}
 	if (!tag) {
 		vfc_notice(ctx, "%s: tag unknown, nothing to mount (a kernel without tag export "
 				"needs 'tag %s = TAG' in the policy file)",
@@ -206,21 +217,13 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 		return 0;
 	}
 
-	fe = vfc_plan_fstab_find(ctx, fstab, nfstab, busid);
-	if (fe && fe->noauto) {
-		vfc_notice(ctx, "%s: fstab says noauto for %s: not mounting", busid, fe->target);
-		return 0;
-	}
 	if (fe) {
 		a.target = strdup(fe->target);
 		opts = fe->options;
-	} else if (vfc_config_get_automount(cfg) == VFC_AUTOMOUNT_ALL) {
+	} else {
 		a.target = vfc_plan_target(vfc_config_get_mount_base(cfg), tag);
 		a.in_base = true;
 		opts = vfc_config_get_options(cfg);
-	} else {
-		vfc_info(ctx, "%s: not in fstab, and automount is not 'all': not mounting", busid);
-		return 0;
 	}
 	a.tag = strdup(tag);
 	if (!a.target || !a.tag)

@@ -175,6 +175,12 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 		}
 	}
 
+	/* Nothing to do: touch nothing, not even the mount base. */
+	if (!remove && vfc_config_get_automount(vfc_ctx_get_config(ctx)) == VFC_AUTOMOUNT_NONE) {
+		vfc_device_array_free(devs, ndevs);
+		return MNT_EX_SUCCESS;
+	}
+
 	/* Plan under the lock, so that two handlers never plan the same mount. */
 	if (!dry_run) {
 		lockfd = vfc_automount_lock(ctx);

@@ -72,6 +72,14 @@ static void test_values(void **state)
 	assert_null(vfc_config_find_tag(cfg, "nope"));
 	vfc_config_unref(cfg);
 
+	/* The kernel's mount table spells directories canonically: so does the base. */
+	cfg = parses("mount-base = //run//virtiofs/\n");
+	assert_string_equal(vfc_config_get_mount_base(cfg), "/run/virtiofs");
+	vfc_config_unref(cfg);
+	cfg = parses("mount-base = /\n");
+	assert_string_equal(vfc_config_get_mount_base(cfg), "/");
+	vfc_config_unref(cfg);
+
 	cfg = parses("automount = none\n");
 	assert_int_equal(vfc_config_get_automount(cfg), VFC_AUTOMOUNT_NONE);
 	vfc_config_unref(cfg);
