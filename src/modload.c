@@ -39,7 +39,7 @@ bool vfc_fs_is_registered(const char *fstype)
 	return false;
 }
 
-static void log_kmod(void *data, int priority, const char *file, int line, const char *fn,
+_printf_format_(6, 0) static void log_kmod(void *data, int priority, const char *file, int line, const char *fn,
 		     const char *format, va_list args)
 {
 	struct vfc_ctx *ctx = data;
