@@ -55,6 +55,12 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 void vfc_mount_result_clear(struct vfc_mount_result *res);
 
 /*
+ * The VFC_OPT_WAIT option in a mount option string: 1 and *ret_ms set when it
+ * is there, 0 when it is not, -EINVAL when its value is not 0-86400 seconds.
+ */
+int vfc_mount_parse_wait(const char *options, int *ret_ms);
+
+/*
  * Resolve @spec to a tag once, without waiting: a known tag, the tag of the
  * bus-ID's device, or @spec itself when it is neither (the kernel decides).
  * On failure *ret_msg explains; *ret_retry says whether waiting may help

@@ -180,27 +180,34 @@ int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, cha
 	return 0;
 }
 
-static int wait_option(const char *options, int *ret_ms, struct vfc_mount_result *res)
+int vfc_mount_parse_wait(const char *options, int *ret_ms)
 {
-	char *val = NULL, *end;
+	char *val = NULL;
 	size_t len = 0;
-	char buf[16];
-	long s;
+	long s = 0;
 
-	*ret_ms = 0;
 	if (!options || mnt_optstr_get_option(options, VFC_OPT_WAIT, &val, &len) != 0)
 		return 0;
-	if (!val || len == 0 || len >= sizeof(buf))
-		goto bad;
-	memcpy(buf, val, len);
-	buf[len] = '\0';
-	errno = 0;
-	s = strtol(buf, &end, 10);
-	if (errno || *end || s < 0 || s > WAIT_MAX_S)
-		goto bad;
+	/* Decimal digits only: no sign, no blanks, no "0x", nothing after. */
+	if (!val || len == 0 || len > 5 || strspn(val, "0123456789") < len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		s = s * 10 + (val[i] - '0');
+	if (s > WAIT_MAX_S)
+		return -EINVAL;
 	*ret_ms = (int)s * 1000;
-	return 0;
-bad:
+	return 1;
+}
+
+static int wait_option(const char *options, int *ret_ms, struct vfc_mount_result *res)
+{
+	char *val = NULL;
+	size_t len = 0;
+
+	*ret_ms = 0;
+	if (vfc_mount_parse_wait(options, ret_ms) >= 0)
+		return 0;
+	mnt_optstr_get_option(options, VFC_OPT_WAIT, &val, &len);
 	return fail(res, -EINVAL, MNT_EX_USAGE,
 		    "invalid %s=%.*s: expected a number of seconds from 0 to %d", VFC_OPT_WAIT,
 		    (int)(len < 16 ? len : 16), val ? val : "", WAIT_MAX_S);
