@@ -247,8 +247,14 @@ static int explain_einval(struct vfc_ctx *ctx, const struct vfc_mount_req *req, 
 			  struct vfc_mount_result *res)
 {
 	_cleanup_free_ char *shown = vfc_escape_display(tag);
-	_cleanup_free_ char *reason = NULL;
+	_cleanup_free_ char *reason = NULL, *again = NULL;
 	struct vfc_device *dev = NULL;
+	char *msg = NULL;
+	bool retry;
+
+	/* The device may have gone (offline, removed) since it was resolved: say that. */
+	if (vfc_mount_resolve(ctx, req->spec, &again, &msg, &retry) < 0)
+		return fail_msg(res, -EINVAL, MNT_EX_FAIL, msg);
 
 	if (vfc_have_tag_export(ctx)) {
 		if (vfc_device_new_from_tag(ctx, tag, &dev) == 0) {
@@ -268,6 +274,17 @@ static int explain_einval(struct vfc_ctx *ctx, const struct vfc_mount_req *req, 
 		    shown ? shown : "", req->target);
 }
 
+/* The source tags libmount resolves itself (its mnt_valid_tagname(), not exported). */
+static bool is_libmount_tagname(const char *name)
+{
+	static const char *const names[] = { "LABEL", "UUID", "PARTLABEL", "PARTUUID", "ID" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static int mount_tag(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *tag,
 		     struct vfc_mount_result *res)
 {
@@ -275,6 +292,23 @@ static int mount_tag(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const
 	char target[PATH_MAX], buf[BUFSIZ] = "";
 	int rc, excode;
 
+	/*
+	 * libmount reads a source "LABEL=x" (UUID=, PARTUUID=, ...) as a lookup
+	 * of a block device, whatever the filesystem: such a tag cannot be
+	 * passed through it. Say so rather than report a missing device.
+	 */
+	if (strchr(tag, '=')) {
+		_cleanup_free_ char *name = strndup(tag, strcspn(tag, "="));
+		_cleanup_free_ char *shown = vfc_escape_display(tag);
+
+		if (!name)
+			return fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+		if (is_libmount_tagname(name))
+			return fail(res, -EINVAL, MNT_EX_FAIL,
+				    "tag '%s' cannot be mounted: libmount reads it as a %s= "
+				    "lookup of a block device",
+				    shown ? shown : "", name);
+	}
 	if (!realpath(req->target, target)) {
 		/* libmount creates missing mountpoints itself when asked to. */
 		if (errno != ENOENT || !req->options ||
@@ -317,7 +351,8 @@ static int mount_tag(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const
 
 	excode = mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
 	if (excode != MNT_EX_SUCCESS)
-		return fail(res, rc < 0 ? rc : -EIO, excode, "%s", buf[0] ? buf : "mount failed");
+		return fail(res, rc < 0 ? rc : -EIO, excode, "%s: %s", req->target,
+			    buf[0] ? buf : "mount failed");
 	return 0;
 }
 
@@ -397,7 +432,7 @@ static int umount_target(const struct vfc_mount_req *req, const char *target,
 	rc = mnt_context_umount(cxt);
 	excode = mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
 	if (excode != MNT_EX_SUCCESS)
-		return fail(res, rc < 0 ? rc : -EIO, excode, "%s",
+		return fail(res, rc < 0 ? rc : -EIO, excode, "%s: %s", target,
 			    buf[0] ? buf : "unmount failed");
 	return 0;
 }

@@ -128,6 +128,19 @@ int main(int argc, char **argv)
 	int c, r, ret;
 
 	setlocale(LC_ALL, "");
+	/*
+	 * mount(8) passes SPEC and DIR first, before any option, and a tag may
+	 * start with '-' (a tag "-rf" is no option): take them as they are and
+	 * parse only what follows (getopt sees DIR's slot as argv[0]).
+	 */
+	if (argc >= 3 && strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--help") != 0 &&
+	    strcmp(argv[1], "-V") != 0 && strcmp(argv[1], "--version") != 0) {
+		req.spec = argv[1];
+		req.target = argv[2];
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
+	}
 	while ((c = getopt_long(argc, argv, "sfnvN:o:t:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -167,13 +180,19 @@ int main(int argc, char **argv)
 			return MNT_EX_USAGE;
 		}
 	}
-	if (argc - optind != 2) {
-		cli_error(argc - optind < 2 ? "expected SPEC and DIR" : "too many arguments");
+	if (!req.spec) {
+		if (argc - optind != 2) {
+			cli_error(argc - optind < 2 ? "expected SPEC and DIR" : "too many arguments");
+			cli_try_help(NULL);
+			return MNT_EX_USAGE;
+		}
+		req.spec = argv[optind];
+		req.target = argv[optind + 1];
+	} else if (optind != argc) {
+		cli_error("too many arguments");
 		cli_try_help(NULL);
 		return MNT_EX_USAGE;
 	}
-	req.spec = argv[optind];
-	req.target = argv[optind + 1];
 
 	ctx = cli_ctx_new(verbose);
 	if (!ctx)

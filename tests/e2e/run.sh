@@ -43,33 +43,51 @@ declare -A KERNEL_TAGS=([6.12]=1 [6.1]=0)
 
 # ---- shares -------------------------------------------------------------------------
 # kind devno busid hostid tag   (kind: cold = on the QEMU command line, hot =
-# added over QMP on the guest's request; devno "-" = let QEMU assign one; tag
-# last, it is free text). QEMU's default virtio-net device is kept on purpose:
-# it takes 0.0.0000, so the auto-assigned share lands on 0.0.0002 (subchannel
-# 0.0.0001 goes to 0.0.1a12), and the tool must leave the NIC out of its list.
+# added over QMP on the guest's request, hidden = on the QEMU command line but
+# hidden from the guest by cio_ignore= on the kernel command line until a
+# scenario frees it; devno "-" = let QEMU assign one; tag last, it is free
+# text). QEMU's default virtio-net device is kept on purpose: it takes
+# 0.0.0000, so the auto-assigned share lands on 0.0.0002 (subchannel 0.0.0001
+# goes to 0.0.1a12), and the tool must leave the NIC out of its list.
+# The hidden shares carry hostile tags (single quotes: nothing here is ever
+# expanded; QEMU gets a comma as ",,"): a leading dash; a shell's command
+# substitutions, exactly 36 bytes (the most QEMU allows); slashes and "..";
+# a backslash with a literal "\x41", a comma, a "#" and a byte 0xff, which is
+# no UTF-8. They live in subchannel sets 2 and 3, which no other share uses.
+# shellcheck disable=SC2016 # single-quoted tags are text, expanded by nothing
 SHARES=(
 	"cold fe.0.1a12 0.0.1a12 fe.0.1a12 share0"
 	"cold -         0.0.0002 fe.0.0002 share1"
 	"cold fe.1.0042 0.1.0042 fe.1.0042 share2"
 	"hot  fe.0.2000 0.0.2000 fe.0.2000 hot0"
 	"hot  fe.0.2001 0.0.2001 fe.0.2001 ../x y"
+	'hidden fe.2.0100 0.2.0100 fe.2.0100 -rf'
+	'hidden fe.2.0101 0.2.0101 fe.2.0101 $(touch /tmp/pwn1);`touch /tmp/pwn2`'
+	'hidden fe.2.0102 0.2.0102 fe.2.0102 /../../tmp/escape'
+	'hidden fe.3.ffff 0.3.ffff fe.3.ffff a\b\x41,c#d'$'\xff'
 )
 
 # ---- boots ----------------------------------------------------------------------------
 # name kernel scenario...  (scenarios are functions in guest/scenarios.sh; one
 # boot runs them in order, so batch them: each boot costs ~15 s)
 # modload comes first: on 6.1 it is what loads virtiofs (our mount command,
-# through libkmod) for the scenarios after it. hotplug comes last: its list
-# checks also catch mounts another scenario left behind. The automount-*
-# scenarios (hotplug auto-mount, with the real udevd) run before it.
+# through libkmod) for the scenarios after it; only fault-modload, which must
+# find virtiofs not loaded yet and loads nothing, runs before it. hotplug comes
+# last: its list checks also catch mounts another scenario left behind (and
+# hidden shares not hidden again). The automount-* scenarios (hotplug
+# auto-mount, with the real udevd), the fault-* ones and the hostile-* ones
+# (hostile-list frees the hidden shares, hostile-hide hides them again) run
+# before it.
 BOOT_SCENARIOS=(
 	modload list list-unknown-busid kernel-mount kernel-mount-bad-tag
 	mount-by-tag mount-by-busid mount-by-hostid mount-helper fstab fstab-helper
 	mount-errors automount-dry-run
 )
+FAULT_SCENARIOS=(fault-symlink fault-notdir fault-robase fault-race fault-vanish)
+HOSTILE_SCENARIOS=(hostile-list hostile-mount hostile-fstab hostile-automount hostile-hide)
 BOOTS=(
-	"6.12 6.12 ${BOOT_SCENARIOS[*]} automount-coldplug automount-hotplug automount-fstab automount-hostile hotplug"
-	"6.1  6.1  ${BOOT_SCENARIOS[*]} automount-61 hotplug"
+	"6.12 6.12 ${BOOT_SCENARIOS[*]} automount-coldplug automount-hotplug automount-fstab automount-hostile ${FAULT_SCENARIOS[*]} ${HOSTILE_SCENARIOS[*]} hotplug"
+	"6.1  6.1  fault-modload ${BOOT_SCENARIOS[*]} automount-61 hotplug"
 )
 
 # ---- host dependencies ---------------------------------------------------------------

@@ -125,10 +125,92 @@ json_get() {
 	}'
 }
 
+# --- escaping: how the outputs under test show a tag ------------------------------
+# The hostile tags (SHARES in run.sh) hold any byte. ESC_AWK computes how each
+# output shows one, byte by byte (busybox awk counts bytes), so it is right for
+# ASCII and for bytes that are no UTF-8 (the tags here hold no multi-byte
+# characters; vfc_escape_display would keep those):
+#   display    virtiofs-ccw's messages (vfc_escape_display; not the table of
+#              `list`, which libsmartcols encodes): the backslash and bytes
+#              outside 0x20-0x7e as \xHH
+#   json       a JSON string of the display form: "a\\x5cb"
+#   raw        a field of `list --raw` (libsmartcols): blanks, the backslash
+#              and bytes outside 0x21-0x7e as \xHH
+#   fstab      a field of fstab or of `automount --dry-run` (vfc_escape_fstab):
+#              the backslash, # and bytes outside 0x21-0x7e as \ooo
+#   dirname    the directory name a tag gets below a base (vfc_plan_dirname):
+#              letters, digits and _+,:@=%~.- stay (not a leading . or -),
+#              any other byte is \xHH; an empty tag is \x00
+#   mountinfo  a field of /proc/self/mountinfo (the kernel's mangle): blank,
+#              tab, newline, backslash and # as \ooo, other bytes raw
+ESC_AWK='
+function esc_init(   i, c) {
+	for (i = 1; i < 256; i++) {
+		c = sprintf("%c", i)
+		ord[c] = i
+		hex[c] = sprintf("%02x", i)
+		oct[c] = sprintf("\\%03o", i)
+	}
+}
+function esc(mode, s,   i, n, c, v, keep, out) {
+	n = length(s)
+	if (mode == "dirname" && n == 0)
+		return "\\x00"
+	out = ""
+	for (i = 1; i <= n; i++) {
+		c = substr(s, i, 1)
+		v = ord[c]
+		if (mode == "display" || mode == "json")
+			keep = v >= 32 && v < 127 && c != "\\"
+		else if (mode == "raw")
+			keep = v > 32 && v < 127 && c != "\\"
+		else if (mode == "fstab")
+			keep = v > 32 && v < 127 && c != "\\" && c != "#"
+		else if (mode == "mountinfo")
+			keep = c != " " && c != "\t" && c != "\n" && c != "\\" && c != "#"
+		else
+			keep = c ~ /^[A-Za-z0-9_+,:@=%~.-]$/ && !(i == 1 && (c == "." || c == "-"))
+		if (keep)
+			out = out c
+		else if (mode == "fstab" || mode == "mountinfo")
+			out = out oct[c]
+		else
+			out = out "\\x" hex[c]
+	}
+	if (mode == "json") {
+		gsub(/\\/, "\\\\", out)
+		gsub(/"/, "\\\"", out)
+		out = "\"" out "\""
+	}
+	return out
+}'
+
+# esc MODE TEXT: TEXT as that output shows it (modes: see ESC_AWK)
+esc() {
+	T=$2 awk -v mode="$1" "$ESC_AWK"'BEGIN { esc_init(); print esc(mode, ENVIRON["T"]) }'
+}
+
+# share_table KIND|BUSID...: like expect_shares, with the forms of the tag
+# (ESC_AWK) added, 11 TAB-separated fields, none empty (a tag cannot hold a
+# TAB here: /e2e/shares is TAB-separated):
+#   1 busid  2 hostid  3 tag  4 display  5 json  6 raw  7 fstab  8 dirname
+#   9 mountinfo  10 the dirname as mountinfo shows it  11 ... as fstab does
+share_table() {
+	K=" $* " awk -F "$TAB" "$ESC_AWK"'
+		BEGIN { esc_init() }
+		index(ENVIRON["K"], " " $1 " ") || index(ENVIRON["K"], " " $2 " ") {
+			d = esc("dirname", $4)
+			print $2 "\t" $3 "\t" $4 "\t" esc("display", $4) "\t" esc("json", $4) "\t" \
+				esc("raw", $4) "\t" esc("fstab", $4) "\t" d "\t" esc("mountinfo", $4) "\t" \
+				esc("mountinfo", d) "\t" esc("fstab", d)
+		}' "$SHARES_FILE"
+}
+
 # --- mountinfo ---------------------------------------------------------------
-# mi_escape TEXT: TEXT as /proc/self/mountinfo shows it (octal escapes)
+# mi_escape TEXT: TEXT as /proc/self/mountinfo shows it (octal escapes of
+# blank, tab, backslash and #; other bytes, even 0xff, raw: esc mountinfo)
 mi_escape() {
-	printf '%s' "$1" | sed "s/\\\\/\\\\134/g; s/ /\\\\040/g; s/$TAB/\\\\011/g"
+	printf '%s' "$1" | sed "s/\\\\/\\\\134/g; s/ /\\\\040/g; s/$TAB/\\\\011/g; s/#/\\\\043/g"
 }
 
 # mountinfo_at DIR: "FSTYPE SOURCE" of the topmost mount at DIR, or nothing.
@@ -234,6 +316,13 @@ expect_no_mount() {
 	[ -z "$got" ] || fail "$1 is mounted ($got), expected nothing there"
 }
 
+# virtiofs_mount_list: "TARGET SOURCE" of each virtiofs mount, as mountinfo
+# shows them (octal escapes), sorted
+virtiofs_mount_list() {
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "virtiofs") print $5 " " $(i + 2); break } }' \
+		/proc/self/mountinfo | sort
+}
+
 # virtiofs_mounts: how many virtiofs mounts there are
 virtiofs_mounts() {
 	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "virtiofs") n++; break } }
@@ -272,6 +361,19 @@ utab_opts() {
 		}
 		if (hit) print o
 	}' "$UTAB"
+}
+
+# utab_list: "TARGET OPTS" of each utab entry, as utab holds them, sorted
+utab_list() {
+	[ -f "$UTAB" ] || return 0
+	awk '{
+		t = o = ""
+		for (i = 1; i <= NF; i++) {
+			if (substr($i, 1, 7) == "TARGET=") t = substr($i, 8)
+			if (substr($i, 1, 5) == "OPTS=") o = substr($i, 6)
+		}
+		print t " " o
+	}' "$UTAB" | sort
 }
 
 # utab_marks: how many utab entries carry the auto-mounter's mark

@@ -26,9 +26,10 @@ mount_share() {
 
 # check_list_json KIND...: `virtiofs-ccw list --json` shows exactly the shares
 # of these kinds, each with the right host ID, tag (null without kernel tag
-# export), online state, virtio device (as in sysfs) and no mount points.
+# export; escaped as ESC_AWK's json, lib.sh), online state, virtio device
+# (as in sysfs) and no mount points.
 check_list_json() {
-	local rc n want busid hostid tag obj tagv virtio
+	local rc n want busid hostid tag disp json rest obj tagv virtio
 	virtiofs-ccw list --json >/tmp/list.json 2>/tmp/list.err
 	rc=$?
 	echo "\$ virtiofs-ccw list --json   (newlines removed)"
@@ -36,18 +37,19 @@ check_list_json() {
 	echo
 	[ "$rc" = 0 ] || fail "list --json exited $rc: $(head -n1 /tmp/list.err)"
 	json_devices </tmp/list.json >/tmp/list.flat
-	expect_shares "$@" >/tmp/expected
+	share_table "$@" >/tmp/expected
 	n=$(wc -l </tmp/list.flat)
 	want=$(wc -l </tmp/expected)
 	[ "$n" = "$want" ] || fail "list --json shows $n devices, expected $want"
 	# The default virtio-net device (0.0.0000) must not be listed.
 	grep -qF '"busid":"0.0.0000"' /tmp/list.flat && fail "list --json shows the virtio-net device 0.0.0000"
-	while IFS=$TAB read -r busid hostid tag; do
-		obj=$(grep -F "\"busid\":$(json_str "$busid")" /tmp/list.flat) ||
+	# (bus-IDs and host IDs need no JSON escaping)
+	while IFS=$TAB read -r busid hostid tag disp json rest; do
+		obj=$(grep -F "\"busid\":\"$busid\"" /tmp/list.flat) ||
 			fail "list --json lacks $busid"
-		json_has "$obj" hostid "$(json_str "$hostid")" ||
+		json_has "$obj" hostid "\"$hostid\"" ||
 			fail "$busid: hostid $(json_get "$obj" hostid), expected $hostid"
-		if [ "$E2E_TAGS" = 1 ]; then tagv=$(json_str "$tag"); else tagv=null; fi
+		if [ "$E2E_TAGS" = 1 ]; then tagv=$json; else tagv=null; fi
 		json_has "$obj" tag "$tagv" ||
 			fail "$busid: tag $(json_get "$obj" tag), expected $tagv"
 		json_has "$obj" online true || fail "$busid: online $(json_get "$obj" online), expected true"
@@ -61,22 +63,21 @@ check_list_json() {
 }
 
 # check_list_raw KIND...: `list --raw --noheadings -o BUSID,TAG` shows the same
-# bus-IDs; with kernel tag export each line is exactly "BUSID TAG".
+# bus-IDs; with kernel tag export each line is exactly "BUSID TAG" (the tag
+# encoded as raw output does, ESC_AWK in lib.sh: a blank is \x20).
 check_list_raw() {
-	local rc busid hostid tag
+	local rc busid hostid tag disp json raw rest
 	virtiofs-ccw list --raw --noheadings -o BUSID,TAG >/tmp/list.raw 2>/tmp/list.err
 	rc=$?
 	[ "$rc" = 0 ] || fail "list --raw exited $rc: $(head -n1 /tmp/list.err)"
-	expect_shares "$@" >/tmp/expected
+	share_table "$@" >/tmp/expected
 	awk '{ print $1 }' /tmp/list.raw | sort >/tmp/got.ids
 	cut -f1 /tmp/expected | sort >/tmp/want.ids
 	cmp -s /tmp/got.ids /tmp/want.ids ||
 		fail "list --raw bus-IDs [$(tr '\n' ' ' </tmp/got.ids)] expected [$(tr '\n' ' ' </tmp/want.ids)]"
 	[ "$E2E_TAGS" = 1 ] || return 0
-	while IFS=$TAB read -r busid hostid tag; do
-		# raw output escapes blanks as \x20
-		grep -qxF "$busid $(printf '%s' "$tag" | sed 's/ /\\x20/g')" /tmp/list.raw ||
-			fail "list --raw has no line '$busid $tag'"
+	while IFS=$TAB read -r busid hostid tag disp json raw rest; do
+		grep -qxF "$busid $raw" /tmp/list.raw || fail "list --raw has no line '$busid $raw'"
 	done </tmp/expected
 }
 
@@ -160,7 +161,7 @@ hot_present() { [ -e "/sys/bus/ccw/devices/$1" ] && [ -n "$(virtio_of "$1")" ]; 
 hot_absent() { [ ! -e "/sys/bus/ccw/devices/$1" ]; }
 list_has_tag() { # BUSID TAG
 	virtiofs-ccw list --json 2>/dev/null | json_devices |
-		grep -F "\"busid\":$(json_str "$1")" | grep -qF "\"tag\":$(json_str "$2")"
+		grep -F "\"busid\":\"$1\"" | grep -qF "\"tag\":$(esc json "$2")"
 }
 
 # hotplug: the host adds a virtio-fs device over QMP; once the guest sees it,
@@ -207,7 +208,8 @@ expect_no_tag_export() {
 # `mount -f` loads nothing, and the first real `virtiofs-ccw mount` loads it
 # through libkmod (the kernel's own autoloading goes to a refusing trap, see
 # /init). With virtiofs built in (6.12) the same command mounts and loads
-# nothing. Runs first in every boot.
+# nothing. Runs first in every boot (on 6.1 after fault-modload, which must
+# find virtiofs unloaded and leaves it so).
 scenario_modload() {
 	local kver busid hostid tag
 	kver=$(uname -r)
@@ -920,6 +922,574 @@ scenario_automount_61() {
 	expect_no_utab "$dir"
 	udevd_stop
 	rm -f "$AUTO_CONF"
+}
+
+# ---- faults ----------------------------------------------------------------------
+# Each fault must end in one line on stderr that names what is wrong, the
+# exit status the man page gives (1 usage, 2 system error, 32 failure), and no
+# half-made state: no new directory, no mount, no utab entry. state_save and
+# expect_state_kept compare mountinfo and utab before and after.
+
+# state_save: remember mountinfo and utab
+state_save() {
+	cp /proc/self/mountinfo /run/e2e-state.mi
+	cat "$UTAB" >/run/e2e-state.utab 2>/dev/null || : >/run/e2e-state.utab
+}
+
+# expect_state_kept: mountinfo and utab are as state_save found them
+expect_state_kept() {
+	cmp -s /proc/self/mountinfo /run/e2e-state.mi ||
+		fail "'$RUN_CMD' changed mountinfo: $(diff /run/e2e-state.mi /proc/self/mountinfo | grep '^[-+][^-+]' | tr '\n' '|')"
+	cat "$UTAB" >/run/e2e-state.utab.now 2>/dev/null || : >/run/e2e-state.utab.now
+	cmp -s /run/e2e-state.utab.now /run/e2e-state.utab ||
+		fail "'$RUN_CMD' changed $UTAB: $(diff /run/e2e-state.utab /run/e2e-state.utab.now | grep '^[-+][^-+]' | tr '\n' '|')"
+}
+
+# expect_fault RC TEXT...: the last run exited RC with exactly one line on
+# stderr holding every TEXT, and changed neither mountinfo nor utab
+expect_fault() {
+	local rc="$1" t
+	shift
+	expect_rc "$rc"
+	expect_err_lines 1
+	for t in "$@"; do
+		expect_err "$t"
+	done
+	expect_state_kept
+}
+
+# auto_umount_all TAG...: unmount the auto-mounts of these plain tags (on
+# BASE/TAG) with one command and remove their directories
+auto_umount_all() {
+	local tag dirs=''
+	for tag in "$@"; do
+		dirs="$dirs $AUTO_BASE/$tag"
+	done
+	# shellcheck disable=SC2086 # plain tags: one word each
+	run virtiofs-ccw umount $dirs
+	expect_rc 0
+	for tag in "$@"; do
+		expect_no_mount "$AUTO_BASE/$tag"
+		expect_no_utab "$AUTO_BASE/$tag"
+		rmdir "$AUTO_BASE/$tag" || fail "cannot remove $AUTO_BASE/$tag"
+	done
+}
+
+# fault-symlink (6.12): automount = all, and in the mount base share0's
+# mountpoint is already taken by a symbolic link to /tmp/elsewhere. The
+# handler refuses that one (exit 32, "exists and is not a directory"), follows
+# no link, and still mounts the others; the link and its target stay as they
+# were, empty and unmounted.
+scenario_fault_symlink() {
+	local link=$AUTO_BASE/share0
+	trap 'auto_cleanup; rm -f '"$link"'; rmdir /tmp/elsewhere 2>/dev/null' EXIT
+	trap 'exit 143' TERM
+	auto_conf 'automount = all'
+	mkdir -p "$AUTO_BASE" /tmp/elsewhere
+	ln -s /tmp/elsewhere "$link" || fail "cannot make the link $link"
+	state_save
+	run virtiofs-ccw automount
+	expect_rc 32
+	expect_err_lines 1
+	expect_err "mountpoint $link: exists and is not a directory"
+	if ! [ -L "$link" ] || [ "$(readlink "$link")" != /tmp/elsewhere ]; then
+		fail "$link is no longer the link to /tmp/elsewhere"
+	fi
+	[ -z "$(dir_entries /tmp/elsewhere)" ] || fail "/tmp/elsewhere holds $(dir_entries /tmp/elsewhere | tr '\n' ' ')"
+	expect_no_mount /tmp/elsewhere
+	expect_no_mount "$link"
+	[ "$(mounts_of share0)" = 0 ] || fail "share0 was mounted ($(mounts_of share0) mounts)"
+	expect_no_utab "$link"
+	expect_no_utab /tmp/elsewhere
+	expect_mount "$AUTO_BASE/share1" share1
+	expect_mark "$AUTO_BASE/share1" 0.0.0002
+	expect_mount "$AUTO_BASE/share2" share2
+	expect_mark "$AUTO_BASE/share2" 0.1.0042
+	[ "$(dir_entries "$AUTO_BASE" | tr '\n' ' ')" = "share0 share1 share2 " ] ||
+		fail "$AUTO_BASE holds [$(dir_entries "$AUTO_BASE" | tr '\n' ' ')], expected [share0 share1 share2]"
+	auto_umount_all share1 share2
+	rm -f "$link"
+	rmdir /tmp/elsewhere
+	rm -f "$AUTO_CONF"
+}
+
+# fault-notdir (6.12): the mountpoint is a regular file. libmount refuses it:
+# exit 32 and one line that says "not a directory" and names the file, from
+# virtiofs-ccw mount and from mount(8) through mount.virtiofs; the file stays
+# a file, nothing is mounted, utab untouched.
+scenario_fault_notdir() {
+	local f=/tmp/afile
+	: >"$f"
+	state_save
+	run virtiofs-ccw mount share0 "$f"
+	expect_fault 32 "not a directory"
+	cp /tmp/err /run/e2e-notdir.ccw
+	run "$UL_MOUNT" -t virtiofs share0 "$f"
+	expect_fault 32 "not a directory" "mount.virtiofs"
+	cp /tmp/err /run/e2e-notdir.helper
+	if ! [ -f "$f" ] || [ -s "$f" ]; then
+		fail "$f is no longer an empty regular file"
+	fi
+	rm -f "$f"
+	# last, so that the checks above run whatever the wording
+	grep -qF "$f" /run/e2e-notdir.ccw ||
+		fail "virtiofs-ccw mount does not name the mountpoint $f: $(cat /run/e2e-notdir.ccw)"
+	grep -qF "$f" /run/e2e-notdir.helper ||
+		fail "mount.virtiofs does not name the mountpoint $f: $(cat /run/e2e-notdir.helper)"
+}
+
+# fault-robase (6.12): the mount base cannot be made, it would be on a
+# read-only file system (a tmpfs mounted ro at /run/robase, mount-base =
+# /run/robase/v): automount fails with one line naming the base, exit 2 (the
+# man page: "the mount base cannot be locked" is a system error), mounts
+# nothing, makes nothing. The base exists but is read-only (mount-base =
+# /run/robase): the mountpoint cannot be made, exit 32, one line naming it.
+scenario_fault_robase() {
+	local ro=/run/robase
+	trap 'busybox umount '"$ro"' 2>/dev/null; rmdir '"$ro"' 2>/dev/null; rm -f '"$AUTO_CONF" EXIT
+	mkdir -p "$ro"
+	busybox mount -t tmpfs -o ro,size=64k e2e-robase "$ro" || fail "cannot mount a read-only tmpfs at $ro"
+	auto_conf 'automount = all' "mount-base = $ro/v"
+	state_save
+	run virtiofs-ccw automount
+	expect_fault 2 "$ro/v" "Read-only file system"
+	[ -z "$(dir_entries "$ro")" ] || fail "$ro holds $(dir_entries "$ro" | tr '\n' ' ')"
+	auto_conf 'automount = all' "mount-base = $ro"
+	run virtiofs-ccw automount share0
+	expect_fault 32 "$ro/share0" "Read-only file system"
+	[ -z "$(dir_entries "$ro")" ] || fail "$ro holds $(dir_entries "$ro" | tr '\n' ' ')"
+}
+
+# fault-race (6.12): two handlers for one share at the same moment
+# (automount = all; both wait for one signal, then run `virtiofs-ccw
+# automount share1`): both exit 0 and print nothing, and there is exactly one
+# mount of share1, at /run/virtiofs/share1, with exactly one utab entry.
+scenario_fault_race() {
+	local i dir=$AUTO_BASE/share1
+	auto_traps
+	auto_conf 'automount = all'
+	rm -f /run/e2e-race.go
+	for i in 1 2; do
+		(
+			while [ ! -e /run/e2e-race.go ]; do :; done
+			virtiofs-ccw automount share1 >/run/e2e-race.$i.out 2>&1
+			echo $? >/run/e2e-race.$i.rc
+		) &
+	done
+	echo '$ virtiofs-ccw automount share1 & virtiofs-ccw automount share1'
+	touch /run/e2e-race.go
+	wait
+	for i in 1 2; do
+		sed "s/^/  [$i] /" /run/e2e-race.$i.out
+		[ "$(cat /run/e2e-race.$i.rc)" = 0 ] ||
+			fail "handler $i exited $(cat /run/e2e-race.$i.rc): $(head -n1 /run/e2e-race.$i.out)"
+		[ ! -s /run/e2e-race.$i.out ] || fail "handler $i printed: $(head -n1 /run/e2e-race.$i.out)"
+	done
+	[ "$(mounts_of share1)" = 1 ] || fail "$(mounts_of share1) mounts of share1, expected 1"
+	expect_mount "$dir" share1
+	expect_mark "$dir" 0.0.0002
+	[ "$(utab_marks)" = 1 ] || fail "$(utab_marks) marked utab entries, expected 1"
+	auto_umount_all share1
+	rm -f "$AUTO_CONF"
+}
+
+# fault-vanish (6.12): the device goes away between the lookup of its tag and
+# the mount(2) (guest/vanish.c, LD_PRELOAD, sets 0.0.0002 offline just before
+# the mount system call). `mount -w 0 0.0.0002 DIR`: exit 32, one line that
+# names 0.0.0002, nothing mounted, utab untouched. With -w 5, and the device
+# online again 0.3 s after the injection, the mount tries again (its mount(2)
+# failed with EINVAL: no such tag any more) and mounts share1.
+scenario_fault_vanish() {
+	local online=$OFFLINE_DEV/online t0 t1
+	trap 'wait; ccw_offline 0.0.0002 && echo 1 >'"$online"'; busybox umount /mnt/v 2>/dev/null' EXIT
+	mkdir -p /mnt/v
+	rm -f /run/e2e-vanish.done
+	state_save
+	run env LD_PRELOAD=/e2e/vanish.so E2E_VANISH_ONLINE="$online" virtiofs-ccw mount -w 0 0.0.0002 /mnt/v
+	[ -e /run/e2e-vanish.done ] || fail "the fault was not injected (no /run/e2e-vanish.done)"
+	ccw_offline 0.0.0002 || fail "0.0.0002 is not offline after the injection"
+	expect_fault 32 "0.0.0002"
+	echo 1 >"$online" || fail "cannot set 0.0.0002 online"
+	wait_for 10 virtiofs_bound 0.0.0002 || fail "0.0.0002 not bound to virtiofs again"
+	# Online again 0.3 s after the injection (whenever that comes)
+	rm -f /run/e2e-vanish.done /run/e2e-vanish.back
+	echo "\$ (after the injection: sleep 0.3; echo 1 > $online) &"
+	(
+		wait_for 10 test -e /run/e2e-vanish.done && sleep 0.3
+		uptime_cs >/run/e2e-vanish.back
+		echo 1 >"$online"
+	) &
+	run env LD_PRELOAD=/e2e/vanish.so E2E_VANISH_ONLINE="$online" virtiofs-ccw mount -w 5 0.0.0002 /mnt/v
+	t1=$(uptime_cs)
+	wait
+	[ -e /run/e2e-vanish.done ] || fail "the fault was not injected (no /run/e2e-vanish.done)"
+	t0=$(cat /run/e2e-vanish.back)
+	echo "  (returned $(((t1 - t0) * 10)) ms after the device was set online again)"
+	[ "$t1" -ge "$t0" ] || fail "'$RUN_CMD' returned before the device was back"
+	expect_rc 0
+	expect_mount /mnt/v share1
+	run virtiofs-ccw umount /mnt/v
+	expect_rc 0
+	expect_no_mount /mnt/v
+	wait_for 10 virtiofs_bound 0.0.0002 || fail "0.0.0002 not bound to virtiofs again"
+}
+
+MODLOAD_BL=/etc/modprobe.d/blacklist-virtiofs.conf
+MODLOAD_AWAY=/run/e2e-virtiofs.ko
+# modload_restore: the EXIT trap of fault-modload: blacklist gone, modules
+# directory uncovered, module file back
+modload_restore() {
+	rm -f "$MODLOAD_BL"
+	[ -z "$MODLOAD_MADE" ] || rmdir /etc/modprobe.d 2>/dev/null
+	busybox umount "$MODLOAD_DIR" 2>/dev/null
+	[ ! -e "$MODLOAD_AWAY" ] || mv "$MODLOAD_AWAY" "$MODLOAD_KO"
+}
+
+# fault-modload (6.1, first in the boot: virtiofs is a module and nobody has
+# loaded it yet). Blacklisted in /etc/modprobe.d: `virtiofs-ccw mount share0
+# DIR` exits 32 with one line saying so, loads nothing, mounts nothing. A
+# modules directory without it (an empty tmpfs over /lib/modules/RELEASE, as a
+# kernel built without virtiofs) and then its module file moved away (the
+# index still names it): exit 32, "no module virtiofs". Everything is put back,
+# so modload, next, finds virtiofs unloaded and loads it. (With the file gone,
+# libkmod has loaded fuse, the dependency, before it finds that: shown, not
+# failed; modprobe does the same.)
+scenario_fault_modload() {
+	MODLOAD_DIR=/lib/modules/$(uname -r)
+	MODLOAD_KO=$(find "$MODLOAD_DIR" -name 'virtiofs.ko*' | head -n1)
+	MODLOAD_MADE=
+	[ -n "$MODLOAD_KO" ] || fail "virtiofs is no module of $(uname -r) (built in?): this scenario needs one"
+	fs_registered virtiofs && fail "virtiofs is registered already: fault-modload must run before modload"
+	module_loaded virtiofs && fail "virtiofs is loaded already: fault-modload must run before modload"
+	[ -d /etc/modprobe.d ] || MODLOAD_MADE=1
+	trap modload_restore EXIT
+	mkdir -p /etc/modprobe.d /mnt/x
+	echo 'blacklist virtiofs' >"$MODLOAD_BL"
+	show cat "$MODLOAD_BL"
+	state_save
+	run virtiofs-ccw mount share0 /mnt/x
+	expect_fault 32 "module virtiofs is blacklisted"
+	module_loaded virtiofs && fail "'$RUN_CMD' loaded virtiofs"
+	module_loaded fuse && fail "'$RUN_CMD' loaded fuse"
+	rm -f "$MODLOAD_BL"
+	[ -z "$MODLOAD_MADE" ] || rmdir /etc/modprobe.d
+
+	echo "\$ mount -t tmpfs e2e-nomods $MODLOAD_DIR   # a kernel without the module"
+	busybox mount -t tmpfs e2e-nomods "$MODLOAD_DIR" || fail "cannot mount a tmpfs on $MODLOAD_DIR"
+	state_save
+	run virtiofs-ccw mount share0 /mnt/x
+	expect_fault 32 "no module virtiofs"
+	busybox umount "$MODLOAD_DIR" || fail "cannot unmount the tmpfs from $MODLOAD_DIR"
+	module_loaded fuse && fail "'$RUN_CMD' loaded fuse"
+
+	echo "\$ mv $MODLOAD_KO $MODLOAD_AWAY   # the index still names it"
+	mv "$MODLOAD_KO" "$MODLOAD_AWAY" || fail "cannot move $MODLOAD_KO away"
+	state_save
+	run virtiofs-ccw mount share0 /mnt/x
+	expect_fault 32 "no module virtiofs"
+	mv "$MODLOAD_AWAY" "$MODLOAD_KO" || fail "cannot move $MODLOAD_KO back"
+	module_loaded virtiofs && fail "'$RUN_CMD' loaded virtiofs"
+	fs_registered virtiofs && fail "virtiofs is registered after '$RUN_CMD'"
+	module_loaded fuse && echo "  (fuse, virtiofs's dependency, is loaded now, as modprobe would leave it)"
+	if grep -q virtiofs /run/e2e-modprobe.log 2>/dev/null; then
+		fail "the kernel asked for virtiofs itself: $(tr '\n' ' ' </run/e2e-modprobe.log)"
+	fi
+}
+
+# ---- hostile tags ------------------------------------------------------------------
+# The hidden shares (SHARES in run.sh; cio_ignore= hides them at boot, so the
+# scenarios before see the usual three) carry tags a hostile host could
+# choose: "-rf", "$(touch /tmp/pwn1);`touch /tmp/pwn2`" (36 bytes),
+# "/../../tmp/escape" and "a\b\x41,c#d" with a byte 0xff. hostile-list frees
+# them (/proc/cio_ignore), hostile-hide takes them away again (offline,
+# purge); between them every command meets them with real mounts. Nothing may
+# reach a shell (/tmp/pwn1, /tmp/pwn2 never appear) or a path (/tmp/escape
+# never appears). What each output must show is computed by share_table
+# (lib.sh, ESC_AWK), in one awk run per table.
+HOSTILE_DIR=/mnt/hostile
+
+# no_pwn: none of the files the tags would make exists
+no_pwn() {
+	local f
+	for f in /tmp/pwn1 /tmp/pwn2 /tmp/escape /pwn1 /pwn2 /escape; do
+		[ ! -e "$f" ] || fail "$f exists: a tag reached a shell or a path"
+	done
+}
+
+# hostile_cleanup: the EXIT trap of the hostile-* scenarios: unmount (lazily)
+# whatever virtiofs mount a failed step left, drop fstab and policy file and
+# the fstab mountpoints of the hidden shares
+hostile_cleanup() {
+	local mp busid hostid tag disp json raw fstab dname rest
+	rm -f /etc/fstab "$AUTO_CONF"
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "virtiofs") print $5; break } }' \
+		/proc/self/mountinfo >/run/e2e-hostile.left
+	while read -r mp; do
+		mp=$(printf '%b' "$(printf '%s' "$mp" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')")
+		echo "  cleanup: umount -l $mp"
+		busybox umount -l "$mp"
+	done </run/e2e-hostile.left
+	share_table hidden >/run/e2e-hostile.table
+	# shellcheck disable=SC2034 # fields before the dirname, read to get to it
+	while IFS=$TAB read -r busid hostid tag disp json raw fstab dname rest; do
+		rmdir "/mnt/virtiofs/$dname" 2>/dev/null
+	done </run/e2e-hostile.table
+	return 0
+}
+
+# fail_collected FILE: if FILE holds problems (one a line; collected so that
+# one share's failure does not hide the others'), show them all and fail with
+# the first
+fail_collected() {
+	[ -s "$1" ] || return 0
+	sed 's/^/  problem: /' "$1"
+	fail "$(head -n1 "$1")$([ "$(wc -l <"$1")" = 1 ] || echo " (and $(($(wc -l <"$1") - 1)) more, see the console)")"
+}
+
+# sysfs_tag_is BUSID TAG: the virtiofs export of BUSID holds exactly TAG
+sysfs_tag_is() {
+	local v d
+	v=$(virtio_of "$1")
+	[ -n "$v" ] || return 1
+	for d in "/sys/fs/virtiofs/${v#virtio}" /sys/fs/virtiofs/*; do
+		case $(readlink "$d/device" 2>/dev/null) in
+		*/"$1/$v")
+			[ "$(cat "$d/tag")" = "$2" ]
+			return
+			;;
+		esac
+	done
+	return 1
+}
+
+# hostile-list (6.12): a hidden share does not exist for Linux, and list says
+# how to free it (exit 32, "cio_ignore -r BUSID"). Freed, each is bound to
+# virtiofs, its tag in /sys/fs/virtiofs byte for byte; `list --json` shows all
+# seven shares with the right tags (escaped: "a\\x5cb\\x5cx41,c#d\\xff"),
+# and `list -r` one line of five fields per device, the tag as raw output
+# encodes it (a\x5cb\x5cx41,c#d\xff, $(touch\x20/tmp/pwn1);...).
+scenario_hostile_list() {
+	local busid hostid tag disp json raw rest n
+	trap hostile_cleanup EXIT
+	share_table hidden >/run/e2e-hidden
+	[ -s /run/e2e-hidden ] || fail "no hidden shares in $SHARES_FILE"
+	show cat /proc/cio_ignore
+	IFS=$TAB read -r busid rest </run/e2e-hidden
+	run virtiofs-ccw list "$busid"
+	expect_rc 32
+	expect_err_lines 1
+	expect_err "hidden by cio_ignore"
+	expect_err "cio_ignore -r $busid"
+	while IFS=$TAB read -r busid rest; do
+		hot_absent "$busid" || fail "$busid is there before it was freed from cio_ignore"
+		echo "\$ echo free $busid > /proc/cio_ignore"
+		echo "free $busid" >/proc/cio_ignore || fail "cannot free $busid"
+	done </run/e2e-hidden
+	while IFS=$TAB read -r busid hostid tag rest; do
+		wait_for 30 sysfs_tag_is "$busid" "$tag" ||
+			fail "$busid: no export of its tag in /sys/fs/virtiofs 30 s after it was freed"
+	done </run/e2e-hidden
+	check_list_json cold hidden
+	# -r: a header and one line per device, five fields (MOUNTPOINTS is
+	# empty), the tag in the third as raw output encodes it
+	run virtiofs-ccw list -r
+	expect_rc 0
+	share_table cold hidden >/run/e2e-all
+	n=$(wc -l </run/e2e-all)
+	[ "$(wc -l </tmp/out)" = $((n + 1)) ] ||
+		fail "list -r printed $(wc -l </tmp/out) lines, expected $((n + 1)) (a header and $n devices)"
+	awk 'NR > 1 && NF != 5 { print; bad = 1 } END { exit bad }' /tmp/out >/run/e2e-hostile.bad ||
+		fail "list -r lines without exactly 5 fields: $(head -n1 /run/e2e-hostile.bad)"
+	while IFS=$TAB read -r busid hostid tag disp json raw rest; do
+		grep -qF -- "$busid $hostid $raw yes virtio" /tmp/out ||
+			fail "list -r has no line '$busid $hostid $raw yes virtioN'"
+	done </run/e2e-all
+	no_pwn
+}
+
+# hostile-mount (6.12): each hidden share, by bus-ID: `virtiofs-ccw mount -v
+# BUSID /mnt/hostile/BUSID` mounts its tag there (mountinfo: exactly these
+# mounts, sources as the kernel escapes them) and says "tag 'DISPLAY' mounted
+# on DIR"; then one `virtiofs-ccw umount -v -- TAG...` finds them all by their
+# tags in the mount table and unmounts them ("DISPLAY: unmounted" each).
+scenario_hostile_mount() {
+	local busid hostid tag disp rest dir
+	trap hostile_cleanup EXIT
+	share_table hidden >/run/e2e-hidden
+	: >/run/e2e-bad
+	set --
+	while IFS=$TAB read -r busid hostid tag disp rest; do
+		dir=$HOSTILE_DIR/$busid
+		mkdir -p "$dir"
+		run virtiofs-ccw mount -v "$busid" "$dir" </dev/null
+		[ "$RC" = 0 ] && [ "$(cat /tmp/out)" = "tag '$disp' mounted on $dir" ] ||
+			echo "'$RUN_CMD' exited $RC and said [$(cat /tmp/out /tmp/err)], expected 0 and [tag '$disp' mounted on $dir]" >>/run/e2e-bad
+		set -- "$@" "$tag"
+	done </run/e2e-hidden
+	fail_collected /run/e2e-bad
+	awk -F "$TAB" -v d="$HOSTILE_DIR" '{ print d "/" $1 " " $9 }' /run/e2e-hidden | sort >/run/e2e-want
+	virtiofs_mount_list >/run/e2e-got
+	cmp -s /run/e2e-got /run/e2e-want ||
+		fail "virtiofs mounts [$(tr '\n' '|' </run/e2e-got)], expected [$(tr '\n' '|' </run/e2e-want)]"
+	run virtiofs-ccw umount -v -- "$@"
+	expect_rc 0
+	cut -f4 /run/e2e-hidden | sed 's/$/: unmounted/' | sort >/run/e2e-want
+	sort /tmp/out >/run/e2e-got
+	cmp -s /run/e2e-got /run/e2e-want ||
+		fail "'$RUN_CMD' said [$(tr '\n' '|' </tmp/out)], expected [$(tr '\n' '|' </run/e2e-want)]"
+	[ "$(virtiofs_mounts)" = 0 ] || fail "$(virtiofs_mounts) virtiofs mounts left"
+	[ -z "$(utab_list)" ] || fail "utab keeps entries: $(utab_list | tr '\n' '|')"
+	while IFS=$TAB read -r busid rest; do
+		rmdir "$HOSTILE_DIR/$busid"
+	done </run/e2e-hidden
+	rmdir "$HOSTILE_DIR"
+	no_pwn
+}
+
+# hostile-fstab (6.12): `virtiofs-ccw fstab BUSID...` prints for each exactly
+# "TAG /mnt/virtiofs/DIRNAME virtiofs defaults,nofail 0 0", fields escaped as
+# fstab reads them (\040, \134, \043, \377). Those lines, unchanged, are
+# /etc/fstab, and util-linux's `mount DIR` (by the mountpoint; mount(8) runs
+# mount.virtiofs SOURCE DIR -o ...) mounts exactly that tag there (mountinfo:
+# exactly these mounts); `umount DIR...` unmounts them. The mountpoints are
+# made here and removed afterwards.
+scenario_hostile_fstab() {
+	local busid hostid tag disp json raw fst dname rest
+	trap hostile_cleanup EXIT
+	share_table hidden >/run/e2e-hidden
+	# shellcheck disable=SC2046 # bus-IDs are single words
+	run virtiofs-ccw fstab $(cut -f1 /run/e2e-hidden)
+	expect_rc 0
+	awk -F "$TAB" '{ print $7 " /mnt/virtiofs/" $11 " virtiofs defaults,nofail 0 0" }' /run/e2e-hidden |
+		sort >/run/e2e-want
+	sort /tmp/out >/run/e2e-got
+	cmp -s /run/e2e-got /run/e2e-want ||
+		fail "fstab printed [$(tr '\n' '|' </tmp/out)], expected [$(tr '\n' '|' </run/e2e-want)]"
+	cp /tmp/out /etc/fstab
+	: >/run/e2e-bad
+	set --
+	# shellcheck disable=SC2034 # fields before the dirname, read to get to it
+	while IFS=$TAB read -r busid hostid tag disp json raw fst dname rest; do
+		mkdir -p "/mnt/virtiofs/$dname"
+		run "$UL_MOUNT" "/mnt/virtiofs/$dname" </dev/null
+		[ "$RC" = 0 ] || echo "$busid: '$RUN_CMD' exited $RC: $(head -n1 /tmp/err)" >>/run/e2e-bad
+		set -- "$@" "/mnt/virtiofs/$dname"
+	done </run/e2e-hidden
+	awk -F "$TAB" '{ print "/mnt/virtiofs/" $10 " " $9 }' /run/e2e-hidden | sort >/run/e2e-want
+	virtiofs_mount_list >/run/e2e-got
+	cmp -s /run/e2e-got /run/e2e-want ||
+		echo "virtiofs mounts [$(tr '\n' '|' </run/e2e-got)], expected [$(tr '\n' '|' </run/e2e-want)]" >>/run/e2e-bad
+	fail_collected /run/e2e-bad
+	run "$UL_UMOUNT" "$@"
+	expect_rc 0
+	[ "$(virtiofs_mounts)" = 0 ] || fail "$(virtiofs_mounts) virtiofs mounts left"
+	rmdir "$@"
+	rm -f /etc/fstab
+	no_pwn
+}
+
+# hostile_snapshot: every path of the guest's own file systems, /tmp and /mnt
+# included, except the kernel's (/proc, /sys, /dev), udevd's and libmount's
+# (/run/udev, /run/mount), the harness's (/run/e2e-*) and the mount base
+hostile_snapshot() {
+	find / \( -path /proc -o -path /sys -o -path /dev -o -path /run/udev -o -path /run/mount \
+		-o -path '/run/e2e-*' -o -path "$AUTO_BASE" \) -prune -o -print | sort
+}
+
+# hostile-automount (6.12): automount = all. `automount --dry-run` plans one
+# mount per share (the cold ones too), exactly as share_table predicts, each
+# on a directory directly below /run/virtiofs (the planned path, decoded, is
+# checked as such). The real `virtiofs-ccw automount` mounts each there, and
+# only there (mountinfo's virtiofs mounts, utab's entries with their marks,
+# the base's names: each exactly the expected set), and nothing else changes
+# anywhere (a find of /, /run, /tmp, /mnt before and after). Run again, it
+# changes nothing (the tags read back from the mount table match), and
+# `automount --remove` detaches nothing (all devices are there, same tags).
+# Then one `virtiofs-ccw umount DIR...` unmounts them all.
+scenario_hostile_automount() {
+	local planned
+	trap hostile_cleanup EXIT
+	share_table cold hidden >/run/e2e-all
+	auto_conf 'automount = all'
+	awk -F "$TAB" -v base="$AUTO_BASE" '{ print "mount " $7 " " base "/" $11 " nosuid,nodev,x-virtiofs-ccw.auto=" $1 }' \
+		/run/e2e-all | sort >/run/e2e-want
+	run virtiofs-ccw automount --dry-run
+	expect_rc 0
+	sort /tmp/out >/run/e2e-got
+	cmp -s /run/e2e-got /run/e2e-want ||
+		fail "'$RUN_CMD' printed [$(tr '\n' '|' </tmp/out)], expected [$(tr '\n' '|' </run/e2e-want)]"
+	# The planned directories themselves, decoded from the fstab escapes
+	while read -r _ _ planned _; do
+		planned=$(printf '%b' "$(printf '%s' "$planned" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')")
+		case ${planned#"$AUTO_BASE"/} in
+		"$planned" | */* | . | .. | '') fail "planned mountpoint $planned is not directly below $AUTO_BASE" ;;
+		esac
+	done </tmp/out
+	hostile_snapshot >/run/e2e-fs.before
+	run virtiofs-ccw automount
+	expect_rc 0
+	[ ! -s /tmp/err ] || fail "'$RUN_CMD' printed: $(head -n1 /tmp/err)"
+	awk -F "$TAB" -v base="$AUTO_BASE" '{ print base "/" $10 " " $9 }' /run/e2e-all | sort >/run/e2e-want
+	virtiofs_mount_list >/run/e2e-got
+	cmp -s /run/e2e-got /run/e2e-want ||
+		fail "virtiofs mounts [$(tr '\n' '|' </run/e2e-got)], expected [$(tr '\n' '|' </run/e2e-want)]"
+	awk -F "$TAB" -v base="$AUTO_BASE" '{ print base "/" $10 " x-virtiofs-ccw.auto=" $1 }' /run/e2e-all |
+		sort >/run/e2e-want
+	utab_list >/run/e2e-got
+	cmp -s /run/e2e-got /run/e2e-want ||
+		fail "utab [$(tr '\n' '|' </run/e2e-got)], expected [$(tr '\n' '|' </run/e2e-want)]"
+	cut -f8 /run/e2e-all | sort >/run/e2e-want
+	dir_entries "$AUTO_BASE" >/run/e2e-got
+	cmp -s /run/e2e-got /run/e2e-want ||
+		fail "$AUTO_BASE holds [$(tr '\n' '|' </run/e2e-got)], expected [$(tr '\n' '|' </run/e2e-want)]"
+	hostile_snapshot >/run/e2e-fs.after
+	diff /run/e2e-fs.before /run/e2e-fs.after >/run/e2e-fs.diff ||
+		fail "outside $AUTO_BASE: $(tr '\n' ' ' </run/e2e-fs.diff)"
+	no_pwn
+	state_save
+	run virtiofs-ccw automount
+	expect_rc 0
+	expect_state_kept
+	run virtiofs-ccw automount --remove
+	expect_rc 0
+	expect_state_kept
+	# shellcheck disable=SC2046 # directory names hold no blank or glob character
+	run virtiofs-ccw umount $(awk -F "$TAB" -v base="$AUTO_BASE" '{ print base "/" $8 }' /run/e2e-all)
+	expect_rc 0
+	[ "$(virtiofs_mounts)" = 0 ] || fail "$(virtiofs_mounts) virtiofs mounts after '$RUN_CMD'"
+	[ -z "$(utab_list)" ] || fail "utab keeps entries: $(utab_list | tr '\n' '|')"
+	while read -r planned; do
+		rmdir "$AUTO_BASE/$planned" || fail "cannot remove $AUTO_BASE/$planned"
+	done </run/e2e-want
+	rm -f "$AUTO_CONF"
+	no_pwn
+}
+
+# hostile-hide (6.12): the hidden shares go as an administrator would take
+# them away: on the cio_ignore list, offline, purged. They leave sysfs, and
+# `list --json` shows the three cold shares only, none mounted; no file a tag
+# names exists anywhere.
+scenario_hostile_hide() {
+	local busid hostid tag rest
+	trap hostile_cleanup EXIT
+	share_table hidden >/run/e2e-hidden
+	while IFS=$TAB read -r busid hostid tag rest; do
+		[ -e "/sys/bus/ccw/devices/$busid" ] || continue
+		[ "$(mounts_of "$tag")" = 0 ] || fail "$busid is still mounted"
+		echo "\$ echo add $busid > /proc/cio_ignore; echo 0 > /sys/bus/ccw/devices/$busid/online"
+		echo "add $busid" >/proc/cio_ignore || fail "cannot add $busid to cio_ignore"
+		echo 0 >"/sys/bus/ccw/devices/$busid/online" || fail "cannot set $busid offline"
+	done </run/e2e-hidden
+	echo '$ echo purge > /proc/cio_ignore'
+	echo purge >/proc/cio_ignore || fail "cio_ignore purge failed"
+	while IFS=$TAB read -r busid rest; do
+		wait_for 30 hot_absent "$busid" || fail "$busid still in sysfs 30 s after the purge"
+	done </run/e2e-hidden
+	check_list_json cold
+	no_pwn
+	find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o \( -name 'pwn[12]' -o -name escape \) -print \
+		>/run/e2e-pwn
+	[ ! -s /run/e2e-pwn ] || fail "found $(tr '\n' ' ' </run/e2e-pwn)"
 }
 
 # demo: not a test, a tour for `run.sh demo`: mount each share by the host ID

@@ -173,7 +173,14 @@ boot_guest() {
 	BOOT_REQS_DONE=0
 	mkdir -p "$BOOT_DIR"
 	local cmdline="console=ttysclp0 quiet panic=1 e2e.tags=${KERNEL_TAGS[$kernel]} e2e.scenarios=$csv"
-	local qargs
+	local qargs hidden=()
+	# Hidden shares: the guest's cio_ignore hides them from boot on (the
+	# scenarios free them with /proc/cio_ignore). Not in the demo.
+	for line in "${SHARES[@]}"; do
+		read -r kind devno busid hostid tag <<<"$line"
+		[ "$kind" = hidden ] && [ "$mode" != demo ] && hidden+=("$busid")
+	done
+	[ "${#hidden[@]}" = 0 ] || cmdline+=" cio_ignore=$(IFS=,; printf '%s' "${hidden[*]}")"
 	# shellcheck disable=SC2054 # commas belong to QEMU's option syntax
 	qargs=(
 		-machine s390-ccw-virtio,memory-backend=mem
@@ -196,7 +203,7 @@ boot_guest() {
 		printf 'hello from %s\n' "$tag" >"$BOOT_DIR/share$i/hello.txt"
 		start_virtiofsd "$BOOT_DIR/vfs$i.sock" "$BOOT_DIR/share$i" "$BOOT_DIR/virtiofsd$i.log"
 		BOOT_VIRTIOFSD[i]=$VIRTIOFSD_PID
-		if [ "$kind" = cold ]; then
+		if [ "$kind" = cold ] || [ "$kind" = hidden ]; then
 			dev="vhost-user-fs-ccw,chardev=vfs$i,tag=$(qemu_opt "$tag")"
 			[ "$devno" != - ] && dev+=",devno=$devno"
 			qargs+=(-chardev "socket,id=vfs$i,path=$(qemu_opt "$BOOT_DIR/vfs$i.sock")" -device "$dev")

@@ -6,6 +6,9 @@ CROSS=s390x-linux-gnu
 # Programs installed into the guest when the build produced them; the first
 # one is required.
 GUEST_PROGRAMS=(virtiofs-ccw mount.virtiofs)
+# The fault injection library (guest/vanish.c, LD_PRELOAD), built for s390x
+# beside them; only the guest's libc is needed.
+GUEST_VANISH=e2e-vanish.so
 
 # build_programs -> sets BUILD_DIR
 build_programs() {
@@ -28,4 +31,9 @@ build_programs() {
 	# An s390x ELF, not something built for the host by accident.
 	"$CROSS-readelf" -h "$BUILD_DIR/${GUEST_PROGRAMS[0]}" | grep -q 'Machine:.*S/390' ||
 		die "$BUILD_DIR/${GUEST_PROGRAMS[0]} is not an s390x binary"
+	"$CROSS-gcc" --sysroot="$SYSROOT" -shared -fPIC -O2 -Wall -Werror \
+		-o "$BUILD_DIR/$GUEST_VANISH" "$E2E_DIR/guest/vanish.c" >>"$E2E_WORK/build.log" 2>&1 || {
+		tail -n 20 "$E2E_WORK/build.log" >&2
+		die "cross-build of guest/vanish.c failed"
+	}
 }

@@ -138,6 +138,7 @@ build_initramfs() {
 	install -m 0755 "$E2E_DIR/guest/init" "$root/init"
 	install -m 0755 "$E2E_DIR/guest/modprobe-trap" "$root/e2e/modprobe-trap"
 	install -m 0644 "$E2E_DIR/guest/lib.sh" "$E2E_DIR/guest/scenarios.sh" "$root/e2e/"
+	install -m 0644 "$BUILD_DIR/$GUEST_VANISH" "$root/e2e/vanish.so"
 	write_topology "$root/e2e/shares"
 	ln -s /proc/self/mounts "$root/etc/mtab"
 	INITRD[$key]=$E2E_WORK/initrd-$key.gz
