@@ -30,6 +30,16 @@ enum vfc_automount {
 
 struct vfc_config;
 
+/* The longest wait anything takes: a day is no boot-time wait any more. */
+#define VFC_WAIT_MAX_S 86400
+
+/*
+ * A wait in seconds, as the policy file, the mount option and --wait write
+ * it: the @len bytes at @s, plain decimal 0-VFC_WAIT_MAX_S (no sign, no
+ * blanks). 0 and *ret_s set, or -EINVAL.
+ */
+int vfc_parse_wait_seconds(const char *s, size_t len, int *ret_s);
+
 /*
  * Load @path (NULL: $VIRTIOFS_CCW_CONFIG or VFC_CONFIG_PATH). A missing
  * default file gives the defaults; a missing named file is an error.

@@ -18,6 +18,8 @@
 
 /* QEMU's virtio-ccw control unit: type 0x3832, model = virtio device ID (26 = fs). */
 #define VFC_CUTYPE_VIRTIO_FS "3832/1a"
+/* How often a bounded wait for a device looks again, in milliseconds. */
+#define VFC_POLL_MS 100
 /* The virtio-fs tag field is 36 bytes (virtio spec 5.11.4). */
 #define VFC_TAG_MAX 36
 
@@ -65,6 +67,15 @@ int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name,
  * where one helps (cio_ignore, tag export). Newly allocated; NULL on ENOMEM.
  */
 char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err);
+
+/*
+ * Look @name up (a SPEC, or with @kernel_name as vfc_device_new_from_kernel_name()
+ * takes it) and wait up to @timeout_ms while it is absent, offline or not yet
+ * probed. Returns the device as it is then (its tag state says if it is not
+ * ready), or the lookup's error.
+ */
+int vfc_device_wait_ready(struct vfc_ctx *ctx, const char *name, bool kernel_name, int timeout_ms,
+			  struct vfc_device **ret);
 
 /* All virtio-fs CCW devices, sorted by bus-ID; free with vfc_device_array_free(). */
 int vfc_device_enumerate(struct vfc_ctx *ctx, struct vfc_device ***ret_devs, size_t *ret_n);

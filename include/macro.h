@@ -6,7 +6,9 @@
 #ifndef VFC_MACRO_H
 #define VFC_MACRO_H
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #define _cleanup_(fn)	     __attribute__((cleanup(fn)))
@@ -28,6 +30,29 @@ static inline void closep(int *fd)
 		close(*fd);
 }
 #define _cleanup_close_ _cleanup_(closep)
+
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+/* Milliseconds on the monotonic clock: for bounded waits. */
+static inline long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline void sleep_ms(long long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
 
 /* Hand a cleanup-managed pointer to the caller. */
 #define TAKE_PTR(p)                                                                                \

@@ -14,6 +14,8 @@
 
 /* The mount option that bounds the wait for a device at boot, in seconds. */
 #define VFC_OPT_WAIT "x-virtiofs-ccw.wait"
+/* At boot virtio_ccw sets devices online asynchronously: wait this long by default. */
+#define VFC_BOOT_WAIT_MS 10000
 
 enum {
 	VFC_MOUNT_FAKE = 1 << 0,    /* resolve and report, mount nothing (-f) */
@@ -29,7 +31,8 @@ struct vfc_mount_req {
 	const char *target;	/* mountpoint */
 	const char *options;	/* comma-separated mount options, or NULL */
 	const char *namespace;	/* mount namespace path (mount -N), or NULL */
-	int wait_ms;		/* how long to wait for the device; -1: take VFC_OPT_WAIT or 0 */
+	int wait_ms;		/* how long to wait for the device; -1: VFC_OPT_WAIT's value */
+	int default_wait_ms;	/* ... or this, where the options name no wait */
 	unsigned int flags;	/* VFC_MOUNT_* */
 };
 

@@ -35,6 +35,10 @@ const struct vfc_fstab_entry *vfc_plan_fstab_find(struct vfc_ctx *ctx,
 						  const struct vfc_fstab_entry *e, size_t n,
 						  const char *spec);
 
+/* The fstab line with exactly this source text and mountpoint (as mount(8) ran it), or NULL. */
+const struct vfc_fstab_entry *vfc_plan_fstab_find_line(const struct vfc_fstab_entry *e, size_t n,
+						       const char *spec, const char *target);
+
 /*
  * A tag as one path component: [A-Za-z0-9_+,:@=%~.-] stay, but a leading
  * '.' or '-' and every other byte become \xHH ("../x" -> "\x2e.\x2fx").

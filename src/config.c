@@ -12,7 +12,6 @@
 #define DEFAULT_MOUNT_BASE "/run/virtiofs"
 #define DEFAULT_OPTIONS	   "nosuid,nodev"
 #define DEFAULT_WAIT	   10
-#define WAIT_MAX	   86400
 /* The longest line we take: a key, a bus-ID and a 36-byte tag fit many times over. */
 #define LINE_MAX_LEN 1024
 
@@ -34,6 +33,20 @@ struct vfc_config {
 };
 
 enum { SEEN_AUTOMOUNT = 1, SEEN_BASE = 2, SEEN_OPTIONS = 4, SEEN_WAIT = 8 };
+
+int vfc_parse_wait_seconds(const char *s, size_t len, int *ret_s)
+{
+	int v = 0;
+
+	if (len == 0 || len > 5 || strspn(s, "0123456789") < len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		v = v * 10 + (s[i] - '0');
+	if (v > VFC_WAIT_MAX_S)
+		return -EINVAL;
+	*ret_s = v;
+	return 0;
+}
 
 static struct vfc_config *config_new(void)
 {
@@ -144,7 +157,7 @@ static int parse_line(struct vfc_config *cfg, char *line, const char *name, unsi
 		      char **ret_msg)
 {
 	_cleanup_free_ char *shown = NULL;
-	char *eq, *key, *val, *end;
+	char *eq, *key, *val;
 	int r;
 
 	eq = strchr(line, '=');
@@ -197,17 +210,12 @@ static int parse_line(struct vfc_config *cfg, char *line, const char *name, unsi
 		return cfg->options ? 0 : -ENOMEM;
 	}
 	if (strcmp(key, "wait") == 0) {
-		long w;
-
 		r = set_once(cfg, SEEN_WAIT, ret_msg, name, lineno, key);
 		if (r < 0)
 			return r;
-		errno = 0;
-		w = strtol(val, &end, 10);
-		if (errno || end == val || *end || w < 0 || w > WAIT_MAX)
+		if (vfc_parse_wait_seconds(val, strlen(val), &cfg->wait) < 0)
 			return bad(ret_msg, name, lineno,
-				   "wait: expected a number of seconds from 0 to %d", WAIT_MAX);
-		cfg->wait = (int)w;
+				   "wait: expected a number of seconds from 0 to %d", VFC_WAIT_MAX_S);
 		return 0;
 	}
 	if (strncmp(key, "tag", 3) == 0 && (key[3] == ' ' || key[3] == '\t')) {

@@ -57,13 +57,6 @@ static void closedirp(DIR **d)
 }
 #define _cleanup_closedir_ _cleanup_(closedirp)
 
-static void fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-#define _cleanup_fclose_ _cleanup_(fclosep)
-
 void vfc_strv_free(char **v)
 {
 	for (char **p = v; p && *p; p++)
@@ -454,6 +447,31 @@ int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name,
 		return vfc_device_new_from_busid(ctx, &id, ret);
 	}
 	return -EINVAL;
+}
+
+int vfc_device_wait_ready(struct vfc_ctx *ctx, const char *name, bool kernel_name, int timeout_ms,
+			  struct vfc_device **ret)
+{
+	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+
+	for (;;) {
+		struct vfc_device *dev = NULL;
+		enum vfc_tag_state st;
+		int r = kernel_name ? vfc_device_new_from_kernel_name(ctx, name, &dev)
+				    : vfc_device_new_from_spec(ctx, name, &dev);
+
+		if (r < 0 && (r != -ENODEV || now_ms() >= deadline))
+			return r;
+		if (r == 0) {
+			st = vfc_device_get_tag_state(dev);
+			if ((st != VFC_TAG_OFFLINE && st != VFC_TAG_NO_DRIVER) || now_ms() >= deadline) {
+				*ret = dev;
+				return 0;
+			}
+			vfc_device_unref(dev);
+		}
+		sleep_ms(VFC_POLL_MS);
+	}
 }
 
 int vfc_cio_ignore_contains(struct vfc_ctx *ctx, const struct vfc_busid *id)

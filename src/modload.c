@@ -10,15 +10,9 @@
 
 #define PROC_FILESYSTEMS "/proc/filesystems"
 
-static void fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-
 bool vfc_fs_is_registered(const char *fstype)
 {
-	_cleanup_(fclosep) FILE *f = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
 	_cleanup_free_ char *line = NULL;
 	size_t len = 0;
 

@@ -19,10 +19,6 @@
 #include "modload.h"
 #include "mount.h"
 
-/* How often to look again while waiting for a device at boot. */
-#define POLL_MS 100
-/* An upper bound for VFC_OPT_WAIT: a day is no boot-time wait any more. */
-#define WAIT_MAX_S 86400
 
 static void mnt_free_contextp(struct libmnt_context **c)
 {
@@ -59,21 +55,6 @@ static int fail_msg(struct vfc_mount_result *res, int err, int excode, char *msg
 	res->message = msg;
 	res->excode = excode;
 	return err;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
 }
 
 int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, char **ret_msg,
@@ -184,33 +165,29 @@ int vfc_mount_parse_wait(const char *options, int *ret_ms)
 {
 	char *val = NULL;
 	size_t len = 0;
-	long s = 0;
+	int s;
 
 	if (!options || mnt_optstr_get_option(options, VFC_OPT_WAIT, &val, &len) != 0)
 		return 0;
-	/* Decimal digits only: no sign, no blanks, no "0x", nothing after. */
-	if (!val || len == 0 || len > 5 || strspn(val, "0123456789") < len)
+	if (!val || vfc_parse_wait_seconds(val, len, &s) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++)
-		s = s * 10 + (val[i] - '0');
-	if (s > WAIT_MAX_S)
-		return -EINVAL;
-	*ret_ms = (int)s * 1000;
+	*ret_ms = s * 1000;
 	return 1;
 }
 
-static int wait_option(const char *options, int *ret_ms, struct vfc_mount_result *res)
+static int wait_option(const char *options, int default_ms, int *ret_ms,
+		       struct vfc_mount_result *res)
 {
 	char *val = NULL;
 	size_t len = 0;
 
-	*ret_ms = 0;
+	*ret_ms = default_ms > 0 ? default_ms : 0;
 	if (vfc_mount_parse_wait(options, ret_ms) >= 0)
 		return 0;
 	mnt_optstr_get_option(options, VFC_OPT_WAIT, &val, &len);
 	return fail(res, -EINVAL, MNT_EX_USAGE,
 		    "invalid %s=%.*s: expected a number of seconds from 0 to %d", VFC_OPT_WAIT,
-		    (int)(len < 16 ? len : 16), val ? val : "", WAIT_MAX_S);
+		    (int)(len < 16 ? len : 16), val ? val : "", VFC_WAIT_MAX_S);
 }
 
 static int modload(struct vfc_ctx *ctx, struct vfc_mount_result *res)
@@ -369,7 +346,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 
 	wait_ms = req->wait_ms;
 	if (wait_ms < 0) {
-		r = wait_option(req->options, &wait_ms, res);
+		r = wait_option(req->options, req->default_wait_ms, &wait_ms, res);
 		if (r < 0)
 			return r;
 	}
@@ -401,7 +378,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 		if (r == 0 || !retry || now_ms() >= deadline)
 			break;
 		vfc_debug(ctx, "waiting for %s", req->spec);
-		sleep_ms(POLL_MS);
+		sleep_ms(VFC_POLL_MS);
 	}
 	if (r == 0) {
 		res->excode = MNT_EX_SUCCESS;

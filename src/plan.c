@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <limits.h>
 #include <libmount/libmount.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,24 @@ const struct vfc_fstab_entry *vfc_plan_fstab_find(struct vfc_ctx *ctx,
 	}
 	vfc_device_unref(dev);
 	return found;
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (realpath(a, ra) && realpath(b, rb))
+		return strcmp(ra, rb) == 0;
+	return strcmp(a, b) == 0;
+}
+
+const struct vfc_fstab_entry *vfc_plan_fstab_find_line(const struct vfc_fstab_entry *e, size_t n,
+						       const char *spec, const char *target)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].spec, spec) == 0 && same_dir(e[i].target, target))
+			return &e[i];
+	return NULL;
 }
 
 static bool keep_byte(unsigned char c, bool first)

@@ -7,7 +7,6 @@
 #include <syslog.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "automount.h"
 #include "cli.h"
@@ -45,42 +44,6 @@ static void usage(FILE *out)
 		program_invocation_short_name, VFC_CONFIG_PATH, VFC_CONFIG_ENV);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A device that has just appeared may need a moment to go online and get its tag. */
-static int device_when_ready(struct vfc_ctx *ctx, const char *name, bool kernel_name,
-			     struct vfc_device **ret)
-{
-	long long deadline = now_ms() + vfc_config_get_wait(vfc_ctx_get_config(ctx)) * 1000LL;
-	struct timespec pause = { .tv_nsec = 100 * 1000000 };
-
-	for (;;) {
-		struct vfc_device *dev = NULL;
-		int r = kernel_name ? vfc_device_new_from_kernel_name(ctx, name, &dev)
-				    : vfc_device_new_from_spec(ctx, name, &dev);
-		enum vfc_tag_state st;
-
-		if (r < 0 && (r != -ENODEV || now_ms() >= deadline))
-			return r;
-		if (r == 0) {
-			st = vfc_device_get_tag_state(dev);
-			if ((st != VFC_TAG_OFFLINE && st != VFC_TAG_NO_DRIVER) ||
-			    now_ms() >= deadline) {
-				*ret = dev;
-				return 0;
-			}
-			vfc_device_unref(dev);
-		}
-		nanosleep(&pause, NULL);
-	}
-}
-
 static void print_action(const struct vfc_action *a)
 {
 	_cleanup_free_ char *tag = vfc_escape_fstab(a->tag);
@@ -110,7 +73,7 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 	struct vfc_device **devs = NULL;
 	struct vfc_action *acts = NULL;
 	size_t ndevs = 0, nacts = 0;
-	int c, r, lockfd = -1, ret = MNT_EX_SUCCESS;
+	int c, r, wait_ms, lockfd = -1, ret = MNT_EX_SUCCESS;
 
 	while ((c = getopt_long(argc, argv, "nc:rk:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -147,12 +110,14 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 	if (cli_use_config(ctx, config) != MNT_EX_SUCCESS)
 		return MNT_EX_USAGE;
 
+	/* A device that has just appeared may need a moment to go online and get its tag. */
+	wait_ms = vfc_config_get_wait(vfc_ctx_get_config(ctx)) * 1000;
 	if (!remove && (kname || optind < argc)) {
 		devs = calloc((size_t)(argc - optind) + 1, sizeof(*devs));
 		if (!devs)
 			return MNT_EX_SYSERR;
 		if (kname) {
-			r = device_when_ready(ctx, kname, true, &devs[ndevs]);
+			r = vfc_device_wait_ready(ctx, kname, true, wait_ms, &devs[ndevs]);
 			if (r < 0) {
 				/* Gone before we got to it: the removal event does the rest. */
 				cli_note("%s: no such virtio-fs device (any more): %s", kname,
@@ -163,7 +128,7 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 			ndevs++;
 		}
 		for (int i = optind; i < argc; i++) {
-			r = device_when_ready(ctx, argv[i], false, &devs[ndevs]);
+			r = vfc_device_wait_ready(ctx, argv[i], false, wait_ms, &devs[ndevs]);
 			if (r < 0) {
 				_cleanup_free_ char *msg = vfc_spec_strerror(ctx, argv[i], r);
 

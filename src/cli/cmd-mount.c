@@ -8,12 +8,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "escape.h"
 #include "mount.h"
 #include "plan.h"
-
-/* mount --all serves fstab as mount.virtiofs would at boot: same default wait. */
-#define ALL_DEFAULT_WAIT_MS 10000
 
 static void mount_usage(FILE *out)
 {
@@ -38,21 +36,19 @@ static void mount_usage(FILE *out)
 		"\n"
 		"Exit status: 0 success, 1 usage error, 2 system error, 32 failure,\n"
 		"64 (--all) some mounts succeeded.\n",
-		program_invocation_short_name, VFC_OPT_WAIT, ALL_DEFAULT_WAIT_MS / 1000);
+		program_invocation_short_name, VFC_OPT_WAIT, VFC_BOOT_WAIT_MS / 1000);
 }
 
 static int parse_wait(const char *arg, int *ret_ms)
 {
-	char *end;
-	long s;
+	int s;
 
-	errno = 0;
-	s = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || s < 0 || s > 86400) {
-		cli_error("invalid --wait '%s': expected a number of seconds from 0 to 86400", arg);
+	if (vfc_parse_wait_seconds(arg, strlen(arg), &s) < 0) {
+		cli_error("invalid --wait '%s': expected a number of seconds from 0 to %d", arg,
+			  VFC_WAIT_MAX_S);
 		return -EINVAL;
 	}
-	*ret_ms = (int)s * 1000;
+	*ret_ms = s * 1000;
 	return 0;
 }
 
@@ -105,9 +101,8 @@ static int mount_all(struct vfc_ctx *ctx, const struct vfc_mount_req *tmpl, bool
 			}
 			req.options = opts;
 		}
-		if (req.wait_ms < 0 &&
-		    (!req.options || mnt_optstr_get_option(req.options, VFC_OPT_WAIT, NULL, NULL)))
-			req.wait_ms = ALL_DEFAULT_WAIT_MS;
+		/* fstab is served as mount.virtiofs would serve it at boot. */
+		req.default_wait_ms = VFC_BOOT_WAIT_MS;
 
 		vfc_mount(ctx, &req, &res);
 		if (res.excode == MNT_EX_SUCCESS) {

@@ -20,9 +20,6 @@
 #include "mount.h"
 #include "plan.h"
 
-/* At boot virtio_ccw sets devices online asynchronously: give them this long. */
-#define DEFAULT_WAIT_MS 10000
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -44,7 +41,7 @@ static void usage(FILE *out)
 		"  -V, --version  show the version\n"
 		"\n"
 		"Exit status as mount(8): 0 success, 1 usage, 2 system error, 32 mount failure.\n",
-		program_invocation_short_name, VFC_OPT_WAIT, DEFAULT_WAIT_MS / 1000);
+		program_invocation_short_name, VFC_OPT_WAIT, VFC_BOOT_WAIT_MS / 1000);
 }
 
 /*
@@ -66,48 +63,26 @@ static void use_policy(struct vfc_ctx *ctx)
 	vfc_config_unref(cfg);
 }
 
-static bool same_dir(const char *a, const char *b)
-{
-	char ra[PATH_MAX], rb[PATH_MAX];
-
-	if (realpath(a, ra) && realpath(b, rb))
-		return strcmp(ra, rb) == 0;
-	return strcmp(a, b) == 0;
-}
-
 /*
  * mount(8) keeps x-* options from its helpers, so an fstab line's
- * VFC_OPT_WAIT never arrives with -o: look the line up (same source and
- * mountpoint) and take the option from there.
+ * VFC_OPT_WAIT never arrives with -o: the line itself (same source and
+ * mountpoint) gives the wait when -o names none.
  */
-static int wait_from_fstab(struct vfc_ctx *ctx, struct vfc_mount_req *req, char **ret_opts)
+static int wait_from_fstab(struct vfc_ctx *ctx, struct vfc_mount_req *req)
 {
+	const struct vfc_fstab_entry *fe;
 	struct vfc_fstab_entry *e = NULL;
-	char *val = NULL, *opts;
-	size_t n = 0, len = 0;
+	size_t n = 0;
 	int r = 0;
 
-	if (req->options && mnt_optstr_get_option(req->options, VFC_OPT_WAIT, NULL, NULL) == 0)
-		return 0;
 	if (vfc_plan_fstab(ctx, &e, &n) < 0)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(e[i].spec, req->spec) != 0 || !same_dir(e[i].target, req->target))
-			continue;
-		if (!e[i].options ||
-		    mnt_optstr_get_option(e[i].options, VFC_OPT_WAIT, &val, &len) != 0)
-			break;
-		opts = req->options ? strdup(req->options) : NULL;
-		if ((req->options && !opts) ||
-		    mnt_optstr_append_option(&opts, VFC_OPT_WAIT, strndupa(val ? val : "", len)) <
-			    0) {
-			free(opts);
-			r = -ENOMEM;
-			break;
-		}
-		req->options = opts;
-		*ret_opts = opts;
-		break;
+	fe = vfc_plan_fstab_find_line(e, n, req->spec, req->target);
+	if (fe && vfc_mount_parse_wait(fe->options, &req->default_wait_ms) < 0) {
+		cli_error("%s: invalid %s in the fstab line: expected a number of seconds from 0 "
+			  "to %d",
+			  fe->target, VFC_OPT_WAIT, VFC_WAIT_MAX_S);
+		r = -EINVAL;
 	}
 	vfc_fstab_entries_free(e, n);
 	return r;
@@ -120,12 +95,16 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{},
 	};
-	struct vfc_mount_req req = { .wait_ms = -1, .flags = VFC_MOUNT_HELPER };
+	struct vfc_mount_req req = {
+		.wait_ms = -1,
+		.default_wait_ms = VFC_BOOT_WAIT_MS,
+		.flags = VFC_MOUNT_HELPER,
+	};
 	struct vfc_mount_result res;
-	_cleanup_free_ char *tag = NULL, *fstab_opts = NULL;
+	_cleanup_free_ char *tag = NULL;
 	struct vfc_ctx *ctx;
 	bool verbose = false;
-	int c, r, ret;
+	int c, ret;
 
 	setlocale(LC_ALL, "");
 	/*
@@ -200,14 +179,10 @@ int main(int argc, char **argv)
 	use_policy(ctx);
 
 	/* At boot, an fstab line may name a device that is still coming up. */
-	r = wait_from_fstab(ctx, &req, &fstab_opts);
-	if (r < 0) {
-		cli_error("out of memory");
+	if (wait_from_fstab(ctx, &req) < 0) {
 		vfc_ctx_unref(ctx);
-		return MNT_EX_SYSERR;
+		return MNT_EX_USAGE;
 	}
-	if (!req.options || mnt_optstr_get_option(req.options, VFC_OPT_WAIT, NULL, NULL) != 0)
-		req.wait_ms = DEFAULT_WAIT_MS;
 
 	vfc_mount(ctx, &req, &res);
 	ret = res.excode;

@@ -120,6 +120,9 @@ static void test_errors(void **state)
 	refuses("wait = soon\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
 	refuses("wait = -1\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
 	refuses("wait = 86401\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
+	/* One reading of a wait everywhere (file, option, --wait): plain decimal. */
+	refuses("wait = +5\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
+	refuses("wait = 0x10\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
 	refuses("tag 0.4.1a12 = x\n",
 		"test.conf:1: tag: '0.4.1a12' is not a bus-ID: subchannel set must be 0-3");
 	refuses("tag 0.0.1a12 =\n", "test.conf:1: tag: expected a tag of 1 to 36 bytes");
