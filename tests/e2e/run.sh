@@ -31,15 +31,8 @@ MODPROBE=modprobe
 . "$E2E_DIR/lib/initramfs.sh"
 # shellcheck source=lib/boot.sh
 . "$E2E_DIR/lib/boot.sh"
-
-# ---- guest kernels --------------------------------------------------------------
-# Package name patterns (newest match wins; the ABI is never hard-coded) and
-# whether the kernel exports virtio-fs tags in /sys/fs/virtiofs (6.9+).
-declare -A KERNEL_ERE=(
-	[6.12]='^linux-image-6\.12\.[0-9]+\+[a-z0-9.]+-s390x$'
-	[6.1]='^linux-image-6\.1\.0-[0-9]+-s390x$'
-)
-declare -A KERNEL_TAGS=([6.12]=1 [6.1]=0)
+# shellcheck source=lib/kernels.sh
+. "$E2E_DIR/lib/kernels.sh"
 
 # ---- shares -------------------------------------------------------------------------
 # kind devno busid hostid tag   (kind: cold = on the QEMU command line, hot =

@@ -159,11 +159,15 @@ demo_progress() {
 }
 
 # boot_guest NAME KERNEL MODE SCENARIO...: boot, serve, wait; leaves
-# BOOT_DIR, BOOT_RC and BOOT_HOST_ERRORS for collect_results.
+# BOOT_DIR, BOOT_RC and BOOT_HOST_ERRORS for collect_results, and
+# BOOT_SHUTDOWN_SECONDS, from the guest's @@E2E DONE@@ to QEMU's exit.
+# A suite may set BOOT_MEM, BOOT_SMP (QEMU's -m, -smp), BOOT_APPEND (more of
+# the kernel command line) and BOOT_INITRD (instead of INITRD[KERNEL]).
 boot_guest() {
 	local name=$1 kernel=$2 mode=$3
 	shift 3
-	local csv line kind devno busid hostid tag i=0 t0 tpid qpid='' dev
+	local csv line kind devno busid hostid tag i=0 t0 tpid qpid='' dev tdone=''
+	local mem=${BOOT_MEM:-1G}
 	csv=$(IFS=,; printf '%s' "$*")
 	BOOT_DIR=$E2E_WORK/boot-$name
 	BOOT_MODE=$mode
@@ -173,6 +177,7 @@ boot_guest() {
 	BOOT_REQS_DONE=0
 	mkdir -p "$BOOT_DIR"
 	local cmdline="console=ttysclp0 quiet panic=1 e2e.tags=${KERNEL_TAGS[$kernel]} e2e.scenarios=$csv"
+	[ -z "${BOOT_APPEND:-}" ] || cmdline+=" $BOOT_APPEND"
 	local qargs hidden=()
 	# Hidden shares: the guest's cio_ignore hides them from boot on (the
 	# scenarios free them with /proc/cio_ignore). Not in the demo.
@@ -185,10 +190,10 @@ boot_guest() {
 	qargs=(
 		-machine s390-ccw-virtio,memory-backend=mem
 		# shared guest memory is mandatory for vhost-user (virtiofsd)
-		-object memory-backend-memfd,id=mem,size=1G,share=on -m 1G -smp 1
+		-object "memory-backend-memfd,id=mem,size=$mem,share=on" -m "$mem" -smp "${BOOT_SMP:-1}"
 		-nographic -no-reboot
 		-kernel "${KERNEL_DIR[$kernel]}/boot/vmlinuz-${KERNEL_VER[$kernel]}"
-		-initrd "${INITRD[$kernel]}" -append "$cmdline"
+		-initrd "${BOOT_INITRD:-${INITRD[$kernel]}}" -append "$cmdline"
 		-pidfile "$BOOT_DIR/qemu.pid"
 		-qmp "unix:$(qemu_opt "$BOOT_DIR/qmp.sock"),server=on,wait=off"
 	)
@@ -233,20 +238,37 @@ boot_guest() {
 		fi
 		serve_requests "$BOOT_DIR" "$BOOT_DIR/console.log"
 		if [ "$mode" = demo ]; then demo_progress "$BOOT_DIR/console.log" "$t0"; fi
+		if [ -z "$tdone" ] && grep -q '@@E2E DONE@@' "$BOOT_DIR/console.log"; then
+			tdone=$(now)
+		fi
 		sleep 0.25
 	done
 	BOOT_RC=0
 	wait "$tpid" || BOOT_RC=$?
+	BOOT_SHUTDOWN_SECONDS=
+	[ -z "$tdone" ] || BOOT_SHUTDOWN_SECONDS=$(elapsed "$tdone")
 	if [ "$mode" = demo ]; then demo_progress "$BOOT_DIR/console.log" "$t0"; fi
 	BOOT_SECONDS=$(elapsed "$t0")
 	stop_boot_pids
 }
 
-# report VERDICT NAME [DETAIL]
+# report VERDICT NAME [DETAIL]. A scenario in XFAIL (NAME -> the words of
+# the open issue whose bug makes it fail) is expected to fail: its failure
+# is printed as XFAIL with those words and counts as neither; its pass is an
+# XPASS and counts as a failure, so the mark goes when the fix lands.
 PASSED=0
 FAILED=0
+XFAILED=0
+declare -A XFAIL=()
 report() {
-	if [ "$1" = PASS ]; then
+	local why=${XFAIL[$2]:-}
+	if [ -n "$why" ] && [ "$1" = PASS ]; then
+		FAILED=$((FAILED + 1))
+		printf 'FAIL %s: XPASS, expected to fail by %s: the fix landed, drop the mark\n' "$2" "$why"
+	elif [ -n "$why" ]; then
+		XFAILED=$((XFAILED + 1))
+		printf 'XFAIL %s: %s (expected: %s)\n' "$2" "$3" "$why"
+	elif [ "$1" = PASS ]; then
 		PASSED=$((PASSED + 1))
 		printf 'PASS %s\n' "$2"
 	else

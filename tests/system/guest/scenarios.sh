@@ -1,0 +1,382 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# The real-system suite's scenarios: an administrator's stories on a Debian
+# guest with systemd as PID 1 and our package installed by dpkg. Sourced by
+# bash after /e2e/lib.sh (the e2e suite's helpers: fail, run, expect_*,
+# mountinfo_at, mounts_of, wait_for, request ...); each scenario runs in a
+# shell of its own (runner). They assert on what the kernel and systemd
+# report: mountinfo, systemctl, the journal, exit codes.
+
+SELF=system-test.service
+
+# settle: systemd has no job but ours, and udev's queue is empty
+settle() {
+	local i
+	for ((i = 0; i < 900; i++)); do
+		if [ -z "$(systemctl list-jobs --no-legend --plain 2>/dev/null |
+			awk -v self="$SELF" '$2 != self')" ]; then
+			udevadm settle -t 30
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "settle: systemd still has jobs after 180 s:"
+	systemctl list-jobs --no-pager
+	return 1
+}
+
+uptime_s() { awk '{ print $1 }' /proc/uptime; }
+
+# figure NAME SECONDS: a measurement for the host's figures line
+figure() { printf '@@E2E FIGURE %s %.2fs@@\n' "$1" "$2"; }
+
+# unit_of DIR: the mount unit systemd names DIR by
+unit_of() { systemd-escape --path --suffix=mount "$1"; }
+
+# expect_unit_mounted DIR: systemd's mount unit for DIR is active, comes
+# from /etc/fstab and its own mount(8) run succeeded
+expect_unit_mounted() {
+	local u
+	u=$(unit_of "$1")
+	[ "$(systemctl is-active "$u")" = active ] ||
+		fail "$u is $(systemctl is-active "$u"), expected active"
+	[ "$(systemctl show -P SourcePath "$u")" = /etc/fstab ] ||
+		fail "$u does not come from /etc/fstab ($(systemctl show -P SourcePath "$u"))"
+}
+
+# expect_once DIR TAG: exactly one mount at DIR, virtiofs TAG, and TAG
+# mounted nowhere else
+expect_once() {
+	local n
+	expect_mount "$1" "$2"
+	n=$(mounts_of "$2")
+	[ "$n" = 1 ] || fail "tag $2 is mounted $n times, expected once: $(virtiofs_mount_list | tr '\n' '|')"
+}
+
+# st_dev DIR: the device number of the topmost mount at DIR (mountinfo field 3)
+st_dev() {
+	MP=$(mi_escape "$1") awk '$5 == ENVIRON["MP"] { d = $3 } END { print d }' /proc/self/mountinfo
+}
+
+# mount_opts DIR: the per-mount options of the topmost mount at DIR
+mount_opts() {
+	MP=$(mi_escape "$1") awk '$5 == ENVIRON["MP"] { o = $6 } END { print o }' /proc/self/mountinfo
+}
+
+# no_stacking: no mountpoint carries two virtiofs mounts
+no_stacking() {
+	local dup
+	dup=$(virtiofs_mount_list | awk '{ print $1 }' | uniq -d)
+	[ -z "$dup" ] || fail "stacked virtiofs mounts at $dup: $(virtiofs_mount_list | tr '\n' '|')"
+}
+
+# hot_add BUSID / hot_del BUSID: ask the host, wait for the device to come or go
+hot_add() {
+	request hotplug-add "$1"
+	wait_for 60 test -e "/sys/bus/ccw/devices/$1" || fail "$1 did not appear after hotplug-add"
+}
+hot_del() {
+	request hotplug-del "$1"
+	wait_for 60 test ! -e "/sys/bus/ccw/devices/$1" || fail "$1 did not go after hotplug-del"
+}
+
+# wait_mounted_at SECONDS DIR TAG -> MOUNTED_AT (uptime): poll mountinfo
+# with bash builtins only, so the time is the mount's, not a fork's
+wait_mounted_at() {
+	local end line want sfd
+	want=" $(mi_escape "$2") "
+	exec {sfd}<> <(:)
+	end=$(awk -v s="$1" '{ print $1 + s }' /proc/uptime)
+	while :; do
+		while IFS= read -r line; do
+			case $line in
+			*"$want"*" - virtiofs $(mi_escape "$3") "*)
+				read -r MOUNTED_AT _ </proc/uptime
+				return 0
+				;;
+			esac
+		done </proc/self/mountinfo
+		read -r line _ </proc/uptime
+		[ "${line%.*}" -lt "${end%.*}" ] || return 1
+		read -r -t 0.02 -u "$sfd" _
+	done
+}
+
+# ---- every boot -----------------------------------------------------------------
+# boot-units: the boot reached multi-user.target and no unit failed on the way
+scenario_boot_units() {
+	local failed
+	[ "$(systemctl is-active multi-user.target)" = active ] ||
+		fail "multi-user.target is $(systemctl is-active multi-user.target)"
+	failed=$(systemctl list-units --failed --no-legend --plain | awk '{ print $1 }' | tr '\n' ' ')
+	[ -z "$failed" ] || {
+		for u in $failed; do systemctl status --no-pager --lines=8 "$u"; done
+		fail "units failed during boot: $failed"
+	}
+}
+
+# installed: systemd is PID 1, dpkg has our package installed for s390x, and
+# mount(8) finds its helper
+scenario_installed() {
+	local st
+	[ "$(cat /proc/1/comm)" = systemd ] || fail "PID 1 is $(cat /proc/1/comm), expected systemd"
+	st=$(dpkg-query -W -f='${Status} ${Architecture} ${Version}' virtiofs-ccw)
+	echo "  virtiofs-ccw: $st"
+	case $st in
+	"install ok installed s390x "*) ;;
+	*) fail "dpkg says virtiofs-ccw is '$st', expected installed, s390x" ;;
+	esac
+	[ -x /sbin/mount.virtiofs ] || fail "no /sbin/mount.virtiofs for mount(8)"
+	run dpkg --verify virtiofs-ccw
+	# the boots' policy files change the one conffile, as an administrator does
+	grep -v ' c /etc/virtiofs-ccw.conf$' /tmp/out | grep . && fail "dpkg --verify: $(head -n1 /tmp/out)"
+	return 0
+}
+
+# ---- boot 6.12 ------------------------------------------------------------------
+# fstab-boot: the fstab lines by guest bus-ID, host bus-ID and tag are mounted
+# once each, by systemd's mount units (systemd-fstab-generator, mount(8),
+# mount.virtiofs); the late and the hot share are not there yet
+scenario_fstab_boot() {
+	local dir tag last=0 t u
+	for dir_tag in /srv/data:share0 /srv/host:share1 /srv/tag:share3; do
+		dir=${dir_tag%%:*} tag=${dir_tag#*:}
+		expect_once "$dir" "$tag"
+		expect_unit_mounted "$dir"
+		u=$(unit_of "$dir")
+		systemctl show -P ExecMount "$u" | grep -q 'code=exited ; status=0 }' ||
+			fail "$u: mount(8) did not run or failed: $(systemctl show -P ExecMount "$u")"
+		t=$(systemctl show -P ActiveEnterTimestampMonotonic "$u")
+		[ "$t" -gt "$last" ] && last=$t
+	done
+	figure boot-to-fstab-mounted "$(awk -v t="$last" 'BEGIN { print t / 1e6 }')"
+	expect_no_mount /srv/late
+	expect_no_mount /srv/hot
+	no_stacking
+}
+
+# late-device: 0.1.0042 is offline at boot (virtio_ccw.no_auto=); set online,
+# its fstab line is mounted exactly once, with nobody else acting
+scenario_late_device() {
+	local t0
+	ccw_offline 0.1.0042 || fail "0.1.0042 is not offline at boot (virtio_ccw.no_auto=)"
+	expect_no_mount /srv/late
+	read -r t0 _ </proc/uptime
+	show sh -c 'echo 1 >/sys/bus/ccw/devices/0.1.0042/online'
+	wait_mounted_at 60 /srv/late share2 || fail "/srv/late was not mounted within 60 s of set online"
+	figure late-online-to-mounted "$(awk -v a="$t0" -v b="$MOUNTED_AT" 'BEGIN { print b - a }')"
+	settle
+	expect_once /srv/late share2
+	expect_unit_mounted /srv/late
+	no_stacking
+}
+
+# hotplug-add: the share fstab names at /srv/hot is hot-added: mounted
+# there, once; the latency from the device's first uevent to the mount
+scenario_hotplug_add() {
+	local mon t_ev
+	expect_no_mount /srv/hot
+	udevadm monitor --kernel --subsystem-match=ccw >/tmp/monitor.log 2>&1 &
+	mon=$!
+	sleep 0.5
+	request hotplug-add 0.0.2000
+	wait_mounted_at 60 /srv/hot hot0 || {
+		kill "$mon"
+		fail "/srv/hot was not mounted within 60 s of the hotplug request"
+	}
+	kill "$mon"
+	wait "$mon" 2>/dev/null
+	t_ev=$(sed -n 's/^KERNEL\[\([0-9.]*\)\] add .*(ccw)$/\1/p' /tmp/monitor.log | head -n1)
+	[ -n "$t_ev" ] || fail "no ccw add uevent seen: $(head -n5 /tmp/monitor.log | tr '\n' '|')"
+	echo "  ccw add uevent at ${t_ev} s, /srv/hot mounted at $MOUNTED_AT s (uptime)"
+	figure hotplug-uevent-to-mounted "$(awk -v a="$t_ev" -v b="$MOUNTED_AT" 'BEGIN { print b - a }')"
+	settle
+	expect_once /srv/hot hot0
+	expect_unit_mounted /srv/hot
+	no_stacking
+}
+
+# hotplug-remove: the device goes: its mount is detached, nothing dead left
+scenario_hotplug_remove() {
+	expect_once /srv/hot hot0
+	hot_del 0.0.2000
+	wait_for 30 not_mounted /srv/hot || fail "/srv/hot still mounted 30 s after its device went"
+	settle
+	expect_no_mount /srv/hot
+	[ "$(mounts_of hot0)" = 0 ] || fail "hot0 still mounted: $(virtiofs_mount_list | tr '\n' '|')"
+}
+
+# hotplug-readd: added, then removed and added again at once: one live mount
+# (a new device number), never the dead one of the device that went
+scenario_hotplug_readd() {
+	local old_dev mon rc
+	hot_add 0.0.2000
+	wait_for 60 mounted_as /srv/hot hot0 || fail "/srv/hot was not mounted after the hotplug"
+	settle
+	old_dev=$(st_dev /srv/hot)
+	echo "  /srv/hot: st_dev $old_dev"
+	udevadm monitor --kernel --subsystem-match=ccw >/tmp/monitor.log 2>&1 &
+	mon=$!
+	sleep 0.5
+	request hotplug-del 0.0.2000
+	request hotplug-add 0.0.2000
+	# the ccw device's remove, then its add (virtioN numbers are reused)
+	wait_for 60 sh -c 'grep " remove .*/0\.0\.2000 (ccw)" /tmp/monitor.log >/dev/null &&
+		sed -n "/ remove .*\/0\.0\.2000 (ccw)/,\$p" /tmp/monitor.log | grep -q " add .*/0\.0\.2000 (ccw)"'
+	rc=$?
+	kill "$mon"
+	wait "$mon" 2>/dev/null
+	[ "$rc" = 0 ] || fail "0.0.2000 was not removed and added again: $(tr '\n' '|' </tmp/monitor.log)"
+	test -e /sys/bus/ccw/devices/0.0.2000 || fail "0.0.2000 is not there after the re-add"
+	wait_for 30 sh -c '[ "$(awk '\''$5 == "/srv/hot" { d = $3 } END { print d }'\'' /proc/self/mountinfo)" != "$1" ]' \
+		sh "$old_dev"
+	settle
+	echo "  /srv/hot now: st_dev $(st_dev /srv/hot), $(mounts_at /srv/hot) mount(s) there"
+	[ "$(mounts_at /srv/hot)" = 1 ] || fail "$(mounts_at /srv/hot) mounts at /srv/hot after the re-add, expected 1"
+	[ "$(st_dev /srv/hot)" != "$old_dev" ] ||
+		fail "/srv/hot still holds the dead mount of the removed device (st_dev $old_dev)"
+	expect_once /srv/hot hot0
+	hot_del 0.0.2000
+	wait_for 30 not_mounted /srv/hot || fail "/srv/hot still mounted after the final removal"
+}
+
+# remount: mount(8) -o remount,ro and back change what the kernel reports
+scenario_remount() {
+	expect_once /srv/data share0
+	run mount -o remount,ro /srv/data
+	expect_rc 0
+	case ,$(mount_opts /srv/data), in
+	*,ro,*) ;;
+	*) fail "after 'mount -o remount,ro /srv/data': mount options $(mount_opts /srv/data), expected ro" ;;
+	esac
+	run mount -o remount,rw /srv/data
+	expect_rc 0
+	case ,$(mount_opts /srv/data), in
+	*,rw,*) ;;
+	*) fail "after 'mount -o remount,rw /srv/data': mount options $(mount_opts /srv/data), expected rw" ;;
+	esac
+	expect_once /srv/data share0
+}
+
+# user-mount: the fstab line "share1 /mnt/user virtiofs noauto,user" mounted
+# and unmounted by a user who is not root (mount(8) is set-uid root)
+scenario_user_mount() {
+	mkdir -p /mnt/user
+	run setpriv --reuid=tester --regid=tester --clear-groups mount /mnt/user
+	expect_rc 0
+	expect_mount /mnt/user share1
+	run setpriv --reuid=tester --regid=tester --clear-groups umount /mnt/user
+	expect_rc 0
+	expect_no_mount /mnt/user
+}
+
+# fstab-generated: the lines "virtiofs-ccw fstab" prints mount as printed
+# with mount -a, each share where its line says
+scenario_fstab_generated() {
+	local src dir rest n=0
+	run virtiofs-ccw fstab
+	expect_rc 0
+	grep -v '^#' /tmp/out >/tmp/gen.fstab
+	run mount -a -T /tmp/gen.fstab
+	expect_rc 0
+	while read -r src dir rest; do
+		[ -n "$src" ] || continue
+		n=$((n + 1))
+		mounted_as "$dir" "$src" || {
+			awk '$2 ~ "^/mnt/virtiofs" { print "umount " $2 }' /tmp/gen.fstab | sh 2>/dev/null
+			fail "mount -a of the printed line '$src $dir' left $dir: '$(mountinfo_at "$dir")'"
+		}
+	done </tmp/gen.fstab
+	[ "$n" -ge 4 ] || fail "virtiofs-ccw fstab printed $n lines, expected one per share (4)"
+	while read -r src dir rest; do
+		umount "$dir" || fail "umount $dir failed"
+	done </tmp/gen.fstab
+}
+
+# unknown-tag: mount -t virtiofs of a tag no device has fails with mount(8)'s
+# 32, names the tag, mounts nothing and logs at most 2 kernel lines
+scenario_unknown_tag() {
+	local n
+	mkdir -p /mnt/x
+	run mount -t virtiofs nosuch /mnt/x
+	expect_rc 32
+	expect_err nosuch
+	expect_no_mount /mnt/x
+	n=$(dmesg | grep -c 'virtio-fs: tag <nosuch> not found')
+	echo "  kernel log: $n 'virtio-fs: tag <nosuch> not found' lines"
+	[ "$n" -le 2 ] || fail "the kernel logged 'virtio-fs: tag <nosuch> not found' $n times, at most 2 expected"
+}
+
+# ---- boot all (automount = all) -----------------------------------------------
+# automount-all: with fstab lines too, every share is mounted exactly once:
+# fstab's at their place, the others below /run/virtiofs; nothing stacked
+scenario_automount_all() {
+	expect_once /srv/data share0
+	expect_once /srv/one share1
+	expect_once /run/virtiofs/share2 share2
+	expect_once /run/virtiofs/share3 share3
+	expect_unit_mounted /srv/data
+	expect_unit_mounted /srv/one
+	no_stacking
+}
+
+# automount-all-hotplug: a hot-added share fstab does not name is mounted
+# below /run/virtiofs; its removal takes the mount and the directory away
+scenario_automount_all_hotplug() {
+	hot_add 0.0.2000
+	wait_for 60 mounted_as /run/virtiofs/hot0 hot0 || fail "hot0 not mounted at /run/virtiofs/hot0"
+	settle
+	expect_once /run/virtiofs/hot0 hot0
+	no_stacking
+	hot_del 0.0.2000
+	wait_for 30 unmounted_and_gone /run/virtiofs/hot0 ||
+		fail "/run/virtiofs/hot0 still there after its device went: '$(mountinfo_at /run/virtiofs/hot0)'"
+	settle
+	expect_once /run/virtiofs/share2 share2
+	expect_once /srv/data share0
+}
+
+# purge: dpkg --purge leaves no file of ours behind, and systemd knows no unit of ours
+scenario_purge() {
+	local f left=
+	dpkg-query -L virtiofs-ccw | while IFS= read -r f; do
+		[ -d "$f" ] || printf '%s\n' "$f"
+	done >/tmp/ours
+	echo /etc/virtiofs-ccw.conf >>/tmp/ours
+	echo "  $(wc -l </tmp/ours) files of the package"
+	run dpkg --purge virtiofs-ccw
+	expect_rc 0
+	while IFS= read -r f; do
+		[ -e "$f" ] || [ -L "$f" ] && left+=" $f"
+	done </tmp/ours
+	[ -z "$left" ] || fail "dpkg --purge left:$left"
+	dpkg-query -W -f='${Status}' virtiofs-ccw 2>/dev/null | grep -q 'ok installed' &&
+		fail "dpkg still lists virtiofs-ccw as installed"
+	[ -z "$(systemctl list-unit-files --no-legend 'virtiofs-ccw*')" ] ||
+		fail "systemd still knows: $(systemctl list-unit-files --no-legend 'virtiofs-ccw*' | tr '\n' '|')"
+}
+
+# ---- boot 6.1 (no tag export) --------------------------------------------------
+# fstab-61: fstab by tag, and by bus-ID through the policy file's tag line
+scenario_fstab_61() {
+	[ ! -e /sys/fs/virtiofs ] || fail "this kernel exports tags, expected 6.1 without"
+	module_loaded virtiofs || fail "virtiofs is not loaded"
+	expect_once /srv/tag share1
+	expect_once /srv/data share0
+	expect_unit_mounted /srv/tag
+	expect_unit_mounted /srv/data
+	no_stacking
+}
+
+# hotplug-61: a hot-added share fstab names by bus-ID, its tag from the
+# policy file: mounted there; its removal detaches it
+scenario_hotplug_61() {
+	expect_no_mount /srv/hot
+	hot_add 0.0.2000
+	wait_for 60 mounted_as /srv/hot hot0 || fail "/srv/hot was not mounted after the hotplug"
+	settle
+	expect_once /srv/hot hot0
+	expect_unit_mounted /srv/hot
+	hot_del 0.0.2000
+	wait_for 30 not_mounted /srv/hot || fail "/srv/hot still mounted 30 s after its device went"
+}
