@@ -18,8 +18,6 @@
 
 /* QEMU's virtio-ccw control unit: type 0x3832, model = virtio device ID (26 = fs). */
 #define VFC_CUTYPE_VIRTIO_FS "3832/1a"
-/* How often a bounded wait for a device looks again, in milliseconds. */
-#define VFC_POLL_MS 100
 /* The virtio-fs tag field is 36 bytes (virtio spec 5.11.4). */
 #define VFC_TAG_MAX 36
 
@@ -31,6 +29,7 @@ enum vfc_tag_state {
 	VFC_TAG_NOT_EXPORTED, /* the kernel has no /sys/fs/virtiofs (before Linux 6.9) */
 	VFC_TAG_CONFIGURED,   /* not exported, but the policy file names it ("tag ID = TAG") */
 	VFC_TAG_INVALID,      /* the kernel's tag file holds something that is no tag */
+	VFC_TAG_NOT_YET,      /* bound to virtiofs, but the export has no entry for it yet */
 };
 
 struct vfc_device;
@@ -49,33 +48,11 @@ int vfc_device_new_from_busid(struct vfc_ctx *ctx, const struct vfc_busid *id,
 int vfc_device_new_from_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_device **ret);
 
 /*
- * A SPEC is a tag or a bus-ID in any form; an exact tag match wins over a
- * bus-ID reading. Besides the errors above, -EINVAL/-ERANGE: neither a known
- * tag nor a well-formed bus-ID. vfc_spec_strerror() explains any of them.
- */
-int vfc_device_new_from_spec(struct vfc_ctx *ctx, const char *spec, struct vfc_device **ret);
-
-/*
  * The device behind a udev event, as the automount units name it: a bus-ID
  * ("0.0.1a12"), a virtio device ("virtio4") or a virtiofs export index ("4").
  */
 int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name,
 				    struct vfc_device **ret);
-
-/*
- * One line (no trailing newline) saying why @spec did not resolve, with a hint
- * where one helps (cio_ignore, tag export). Newly allocated; NULL on ENOMEM.
- */
-char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err);
-
-/*
- * Look @name up (a SPEC, or with @kernel_name as vfc_device_new_from_kernel_name()
- * takes it) and wait up to @timeout_ms while it is absent, offline or not yet
- * probed. Returns the device as it is then (its tag state says if it is not
- * ready), or the lookup's error.
- */
-int vfc_device_wait_ready(struct vfc_ctx *ctx, const char *name, bool kernel_name, int timeout_ms,
-			  struct vfc_device **ret);
 
 /* All virtio-fs CCW devices, sorted by bus-ID; free with vfc_device_array_free(). */
 int vfc_device_enumerate(struct vfc_ctx *ctx, struct vfc_device ***ret_devs, size_t *ret_n);

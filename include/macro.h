@@ -15,6 +15,7 @@
 #define _must_check_	     __attribute__((warn_unused_result))
 #define _printf_format_(a, b) __attribute__((format(printf, a, b)))
 #define _unused_	     __attribute__((unused))
+#define _fallthrough_	     __attribute__((fallthrough))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -24,6 +24,7 @@ enum {
 	VFC_MOUNT_HELPER = 1 << 3,  /* called by mount(8) as mount.virtiofs */
 	VFC_MOUNT_LAZY = 1 << 4,    /* umount: detach now, clean up when unused */
 	VFC_MOUNT_NOMODLOAD = 1 << 5, /* do not load the virtiofs module */
+	VFC_MOUNT_IDEMPOTENT = 1 << 6, /* the tag mounted on the target already: done (hotplug) */
 };
 
 struct vfc_mount_req {
@@ -44,8 +45,11 @@ struct vfc_mount_result {
 };
 
 /*
- * Resolve req->spec and mount it on req->target. Returns 0 or -errno; either
- * way @res is filled in and must be released with vfc_mount_result_clear().
+ * Resolve req->spec and mount it on req->target, waiting up to the request's
+ * wait for a device still coming. Operations on a mount (remount, bind,
+ * move, propagation flags in req->options) pass through as they are.
+ * Returns 0 or -errno (the kernel's errno where mount(2) failed); either way
+ * @res is filled in and must be released with vfc_mount_result_clear().
  */
 int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res);
 
@@ -62,14 +66,5 @@ void vfc_mount_result_clear(struct vfc_mount_result *res);
  * is there, 0 when it is not, -EINVAL when its value is not 0-86400 seconds.
  */
 int vfc_mount_parse_wait(const char *options, int *ret_ms);
-
-/*
- * Resolve @spec to a tag once, without waiting: a known tag, the tag of the
- * bus-ID's device, or @spec itself when it is neither (the kernel decides).
- * On failure *ret_msg explains; *ret_retry says whether waiting may help
- * (device absent, offline or not probed yet).
- */
-int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, char **ret_msg,
-		      bool *ret_retry);
 
 #endif

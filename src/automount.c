@@ -99,6 +99,7 @@ static int apply_mount(struct vfc_ctx *ctx, const struct vfc_action *a,
 		.target = a->target,
 		.options = a->options,
 		.wait_ms = 0,
+		.flags = VFC_MOUNT_IDEMPOTENT,
 	};
 	_cleanup_close_ int basefd = -1;
 	const char *name = NULL;

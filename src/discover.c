@@ -99,8 +99,10 @@ bool vfc_have_tag_export(struct vfc_ctx *ctx)
 }
 
 /*
- * Read a virtio-fs tag file: the raw tag plus one newline. Anything else
- * (empty, over 36 bytes, an inner NUL or newline) is not a tag we can use.
+ * Read a virtio-fs tag file: the raw tag and one newline (mainline), or the
+ * tag alone (the first 6.9 release candidates and some distribution
+ * backports). Anything else (empty, over 36 bytes, an inner NUL or newline)
+ * is not a tag we can use.
  */
 static int read_tag_file(int dirfd, char **ret)
 {
@@ -115,10 +117,9 @@ static int read_tag_file(int dirfd, char **ret)
 	n = read(fd, buf, sizeof(buf));
 	if (n < 0)
 		return -errno;
-	if (n < 2 || buf[n - 1] != '\n')
-		return -EBADMSG;
-	n--;
-	if (memchr(buf, '\n', (size_t)n) || memchr(buf, '\0', (size_t)n))
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n < 1 || n > VFC_TAG_MAX || memchr(buf, '\n', (size_t)n) || memchr(buf, '\0', (size_t)n))
 		return -EBADMSG;
 
 	tag = strndup(buf, (size_t)n);
@@ -217,8 +218,11 @@ static void device_read_tag(struct vfc_device *dev)
 	else if (r == -EBADMSG)
 		dev->tag_state = VFC_TAG_INVALID;
 	else
-		/* Driver bound but no export entry: the kernel does not export tags. */
-		dev->tag_state = VFC_TAG_NOT_EXPORTED;
+		/*
+		 * This kernel exports tags (the caller checked), only not this
+		 * device's yet: virtiofs adds the entry late in its probe.
+		 */
+		dev->tag_state = VFC_TAG_NOT_YET;
 	if (r < 0)
 		vfc_debug(dev->ctx, "%s: no tag from %s: %s", busid, SYSFS_VIRTIOFS, strerror(-r));
 }
@@ -387,21 +391,6 @@ int vfc_device_new_from_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_dev
 	return -ENOENT;
 }
 
-int vfc_device_new_from_spec(struct vfc_ctx *ctx, const char *spec, struct vfc_device **ret)
-{
-	struct vfc_busid id;
-	int r;
-
-	r = vfc_device_new_from_tag(ctx, spec, ret);
-	if (r != -ENOENT)
-		return r;
-
-	r = vfc_busid_parse(spec, &id, NULL, NULL);
-	if (r < 0)
-		return r;
-	return vfc_device_new_from_busid(ctx, &id, ret);
-}
-
 int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name,
 				    struct vfc_device **ret)
 {
@@ -449,31 +438,6 @@ int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name,
 	return -EINVAL;
 }
 
-int vfc_device_wait_ready(struct vfc_ctx *ctx, const char *name, bool kernel_name, int timeout_ms,
-			  struct vfc_device **ret)
-{
-	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-
-	for (;;) {
-		struct vfc_device *dev = NULL;
-		enum vfc_tag_state st;
-		int r = kernel_name ? vfc_device_new_from_kernel_name(ctx, name, &dev)
-				    : vfc_device_new_from_spec(ctx, name, &dev);
-
-		if (r < 0 && (r != -ENODEV || now_ms() >= deadline))
-			return r;
-		if (r == 0) {
-			st = vfc_device_get_tag_state(dev);
-			if ((st != VFC_TAG_OFFLINE && st != VFC_TAG_NO_DRIVER) || now_ms() >= deadline) {
-				*ret = dev;
-				return 0;
-			}
-			vfc_device_unref(dev);
-		}
-		sleep_ms(VFC_POLL_MS);
-	}
-}
-
 int vfc_cio_ignore_contains(struct vfc_ctx *ctx, const struct vfc_busid *id)
 {
 	_cleanup_fclose_ FILE *f = NULL;
@@ -496,71 +460,6 @@ int vfc_cio_ignore_contains(struct vfc_ctx *ctx, const struct vfc_busid *id)
 			return 1;
 	}
 	return 0;
-}
-
-char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err)
-{
-	_cleanup_free_ char *shown = vfc_escape_display(spec ? spec : "");
-	_cleanup_udev_device_ struct udev_device *ccw = NULL;
-	const char *reason = NULL, *cutype;
-	char busid[VFC_BUSID_STRLEN], hostid[VFC_BUSID_STRLEN];
-	struct vfc_busid id;
-	char *msg = NULL;
-	int r;
-
-	if (!shown)
-		return NULL;
-
-	r = vfc_busid_parse(spec, &id, NULL, &reason);
-	if (r == 0) {
-		vfc_busid_format(&id, busid);
-		vfc_busid_format_host(&id, hostid);
-	}
-
-	switch (err) {
-	case -EINVAL:
-	case -ERANGE:
-	case -ENOENT:
-		if (r == 0)
-			break;
-		if (!vfc_have_tag_export(ctx))
-			r = asprintf(&msg,
-				     "'%s': this kernel does not export virtio-fs tags to look it "
-				     "up by (Linux 6.9 or later does), and it is not a bus-ID: %s",
-				     shown, reason);
-		else
-			r = asprintf(&msg, "'%s': no virtio-fs device has this tag, and it is not a "
-					   "bus-ID: %s",
-				     shown, reason);
-		return r < 0 ? NULL : msg;
-	case -ENODEV:
-		if (r < 0)
-			break;
-		if (vfc_cio_ignore_contains(ctx, &id) > 0)
-			r = asprintf(&msg,
-				     "'%s': device %s (host %s) is hidden by cio_ignore; make it "
-				     "visible with 'cio_ignore -r %s'",
-				     shown, busid, hostid, busid);
-		else
-			r = asprintf(&msg, "'%s': no CCW device %s (host %s)", shown, busid,
-				     hostid);
-		return r < 0 ? NULL : msg;
-	case -EMEDIUMTYPE:
-		if (r < 0)
-			break;
-		ccw = udev_device_new_from_subsystem_sysname(vfc_ctx_get_udev(ctx), "ccw", busid);
-		cutype = ccw ? udev_device_get_sysattr_value(ccw, "cutype") : NULL;
-		r = asprintf(&msg, "'%s': %s is not a virtio-fs device (control unit %s, expected %s)",
-			     shown, busid, cutype ? cutype : "unknown", VFC_CUTYPE_VIRTIO_FS);
-		return r < 0 ? NULL : msg;
-	default:
-		break;
-	}
-	if (r == 0 && err == -ENOENT)
-		r = asprintf(&msg, "'%s': no virtio-fs device %s", shown, busid);
-	else
-		r = asprintf(&msg, "'%s': %s", shown, strerror(-err));
-	return r < 0 ? NULL : msg;
 }
 
 static int cmp_devices(const void *a, const void *b)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Mounting through libmount. The kernel mounts virtio-fs by tag; a bus-ID is
- * turned into its device's tag first. Anything that is neither a known tag
- * nor a bus-ID is passed on as a tag, so plain tags behave as with mount(8).
+ * Mounting through libmount. The kernel mounts virtio-fs by tag; a SPEC is
+ * resolved to one first (spec.h), waiting for its device where that can
+ * help (wait.h). Operations on what is mounted already (remount, bind, move,
+ * propagation) pass through untouched, as they would without us.
  */
 #include <errno.h>
 #include <libmount/libmount.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <time.h>
 
 #include "config.h"
@@ -18,6 +20,8 @@
 #include "macro.h"
 #include "modload.h"
 #include "mount.h"
+#include "spec.h"
+#include "wait.h"
 
 
 static void mnt_free_contextp(struct libmnt_context **c)
@@ -55,110 +59,6 @@ static int fail_msg(struct vfc_mount_result *res, int err, int excode, char *msg
 	res->message = msg;
 	res->excode = excode;
 	return err;
-}
-
-int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, char **ret_tag, char **ret_msg,
-		      bool *ret_retry)
-{
-	_cleanup_free_ char *shown = NULL;
-	struct vfc_device *dev = NULL;
-	enum vfc_busid_form form;
-	char busid[VFC_BUSID_STRLEN];
-	char *tag = NULL, *msg = NULL;
-	bool retry = false;
-	int r;
-
-	r = vfc_device_new_from_spec(ctx, spec, &dev);
-	if (r == -EINVAL || r == -ERANGE || r == -ENOENT) {
-		/* Neither a known tag nor a bus-ID: a plain tag, for the kernel to judge. */
-		if (!*spec || strlen(spec) > VFC_TAG_MAX || strchr(spec, '\n')) {
-			*ret_msg = vfc_spec_strerror(ctx, spec, r);
-			*ret_retry = false;
-			return -EINVAL;
-		}
-		tag = strdup(spec);
-		if (!tag)
-			return -ENOMEM;
-		*ret_tag = tag;
-		return 0;
-	}
-	if (r == -ENOMEM)
-		return r;
-	if ((r == -ENODEV || r == -EMEDIUMTYPE) && !vfc_have_tag_export(ctx) &&
-	    vfc_busid_parse(spec, NULL, &form, NULL) == 0 && form == VFC_BUSID_FORM_SHORT) {
-		/*
-		 * "cafe" reads as device 0.0.cafe, but there is none (or it is no
-		 * virtio-fs device), and this kernel cannot tell whether some
-		 * share has that tag: let the kernel judge it as a tag.
-		 */
-		tag = strdup(spec);
-		if (!tag)
-			return -ENOMEM;
-		*ret_tag = tag;
-		return 0;
-	}
-	if (r < 0) {
-		struct vfc_busid id;
-
-		/* An absent device may still come, unless cio_ignore hides it. */
-		retry = r == -ENODEV && vfc_busid_parse(spec, &id, NULL, NULL) == 0 &&
-			vfc_cio_ignore_contains(ctx, &id) != 1;
-		*ret_msg = vfc_spec_strerror(ctx, spec, r);
-		*ret_retry = retry;
-		return r;
-	}
-
-	shown = vfc_escape_display(spec);
-	vfc_busid_format(vfc_device_get_busid(dev), busid);
-	switch (vfc_device_get_tag_state(dev)) {
-	case VFC_TAG_KNOWN:
-	case VFC_TAG_CONFIGURED:
-		tag = strdup(vfc_device_get_tag(dev));
-		r = tag ? 0 : -ENOMEM;
-		break;
-	case VFC_TAG_OFFLINE:
-		r = -ENXIO;
-		retry = true;
-		if (asprintf(&msg,
-			     "'%s': device %s is offline; set it online with 'chzdev -e %s' or "
-			     "'echo 1 > /sys/bus/ccw/devices/%s/online'",
-			     shown, busid, busid, busid) < 0)
-			msg = NULL;
-		break;
-	case VFC_TAG_NO_DRIVER:
-		r = -EAGAIN;
-		retry = true;
-		if (asprintf(&msg, "'%s': device %s is online but not bound to the virtiofs driver",
-			     shown, busid) < 0)
-			msg = NULL;
-		break;
-	case VFC_TAG_NOT_EXPORTED:
-		r = -EOPNOTSUPP;
-		if (asprintf(&msg,
-			     "'%s': cannot tell the tag of device %s: this kernel does not export "
-			     "virtio-fs tags (Linux 6.9 or later does); mount it by tag, or name "
-			     "its tag in %s ('tag %s = TAG')",
-			     shown, busid,
-			     vfc_ctx_get_config(ctx) ? vfc_config_get_path(vfc_ctx_get_config(ctx))
-						     : VFC_CONFIG_PATH,
-			     busid) < 0)
-			msg = NULL;
-		break;
-	case VFC_TAG_INVALID:
-		r = -EBADMSG;
-		if (asprintf(&msg, "'%s': the kernel's tag file of device %s is malformed", shown,
-			     busid) < 0)
-			msg = NULL;
-		break;
-	}
-	vfc_device_unref(dev);
-	if (r < 0) {
-		*ret_msg = msg;
-		*ret_retry = retry;
-		return r;
-	}
-	*ret_tag = tag;
-	return 0;
 }
 
 int vfc_mount_parse_wait(const char *options, int *ret_ms)
@@ -219,32 +119,25 @@ static int modload(struct vfc_ctx *ctx, struct vfc_mount_result *res)
 	}
 }
 
-/* Why did the kernel refuse @tag with EINVAL? Say what we can tell. */
+/*
+ * Why did the kernel refuse @tag with EINVAL? @now is the SPEC resolved
+ * again after the refusal: say what we can tell.
+ */
 static int explain_einval(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *tag,
-			  struct vfc_mount_result *res)
+			  struct vfc_spec *now, int r, struct vfc_mount_result *res)
 {
 	_cleanup_free_ char *shown = vfc_escape_display(tag);
-	_cleanup_free_ char *reason = NULL, *again = NULL;
-	struct vfc_device *dev = NULL;
-	char *msg = NULL;
-	bool retry;
 
 	/* The device may have gone (offline, removed) since it was resolved: say that. */
-	if (vfc_mount_resolve(ctx, req->spec, &again, &msg, &retry) < 0)
-		return fail_msg(res, -EINVAL, MNT_EX_FAIL, msg);
-
-	if (vfc_have_tag_export(ctx)) {
-		if (vfc_device_new_from_tag(ctx, tag, &dev) == 0) {
-			vfc_device_unref(dev);
-			return fail(res, -EINVAL, MNT_EX_FAIL,
-				    "mounting tag '%s' on %s failed: the kernel rejected the "
-				    "options '%s'",
-				    shown ? shown : "", req->target, req->options ? req->options : "");
-		}
-		reason = vfc_spec_strerror(ctx, req->spec, -ENOENT);
-		return fail(res, -EINVAL, MNT_EX_FAIL, "%s",
-			    reason ? reason : "no virtio-fs device has this tag");
-	}
+	if (r < 0)
+		return fail_msg(res, -EINVAL, MNT_EX_FAIL, TAKE_PTR(now->message));
+	if (!now->plain && vfc_have_tag_export(ctx))
+		return fail(res, -EINVAL, MNT_EX_FAIL,
+			    "mounting tag '%s' on %s failed: the kernel rejected the options '%s'",
+			    shown ? shown : "", req->target, req->options ? req->options : "");
+	if (vfc_have_tag_export(ctx))
+		return fail_msg(res, -EINVAL, MNT_EX_FAIL,
+				vfc_spec_strerror(ctx, req->spec, -ENOENT));
 	return fail(res, -EINVAL, MNT_EX_FAIL,
 		    "mounting tag '%s' on %s failed: no virtio-fs device has this tag, or an "
 		    "option is invalid (the kernel log says which)",
@@ -262,12 +155,24 @@ static bool is_libmount_tagname(const char *name)
 	return false;
 }
 
-static int mount_tag(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *tag,
-		     struct vfc_mount_result *res)
+struct mount_wait {
+	const char *spec_text;
+	struct vfc_spec spec;
+	int r;
+};
+
+/*
+ * Mount @tag (or, for an operation on a mount, mount(8)'s source as it is)
+ * on req->target. Where mount(2) refused with EINVAL, *ret_refused is set
+ * and @res left for the caller, who can tell why.
+ */
+static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *tag,
+			bool *ret_refused, struct vfc_mount_result *res)
 {
 	_cleanup_mnt_context_ struct libmnt_context *cxt = NULL;
+	_cleanup_free_ char *shown = NULL;
 	char target[PATH_MAX], buf[BUFSIZ] = "";
-	int rc, excode;
+	int rc, excode, err;
 
 	/*
 	 * libmount reads a source "LABEL=x" (UUID=, PARTUUID=, ...) as a lookup
@@ -276,7 +181,7 @@ static int mount_tag(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const
 	 */
 	if (strchr(tag, '=')) {
 		_cleanup_free_ char *name = strndup(tag, strcspn(tag, "="));
-		_cleanup_free_ char *shown = vfc_escape_display(tag);
+		_cleanup_free_ char *shown_tag = vfc_escape_display(tag);
 
 		if (!name)
 			return fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
@@ -284,7 +189,7 @@ static int mount_tag(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const
 			return fail(res, -EINVAL, MNT_EX_FAIL,
 				    "tag '%s' cannot be mounted: libmount reads it as a %s= "
 				    "lookup of a block device",
-				    shown ? shown : "", name);
+				    shown_tag ? shown_tag : "", name);
 	}
 	if (!realpath(req->target, target)) {
 		/* libmount creates missing mountpoints itself when asked to. */
@@ -294,8 +199,9 @@ static int mount_tag(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const
 				    errno == ENOENT ? "does not exist" : strerror(errno));
 		snprintf(target, sizeof(target), "%s", req->target);
 	}
+	/* Hotplug's idempotence; mount(8) and its helper mount again when asked to. */
 	vfc_ctx_reset_mountinfo(ctx);
-	if (vfc_tag_is_mounted_on(ctx, tag, target)) {
+	if ((req->flags & VFC_MOUNT_IDEMPOTENT) && vfc_tag_is_mounted_on(ctx, tag, target)) {
 		res->already = true;
 		return 0;
 	}
@@ -317,24 +223,70 @@ static int mount_tag(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const
 	    (req->namespace && mnt_context_set_target_ns(cxt, req->namespace)))
 		return fail(res, -ENOMEM, MNT_EX_SYSERR, "cannot set up the mount of %s",
 			    req->target);
+	/* Fake means nothing changes anywhere: no utab entry either. */
 	mnt_context_enable_fake(cxt, !!(req->flags & VFC_MOUNT_FAKE));
-	mnt_context_disable_mtab(cxt, !!(req->flags & VFC_MOUNT_NOMTAB));
+	mnt_context_disable_mtab(cxt, !!(req->flags & (VFC_MOUNT_NOMTAB | VFC_MOUNT_FAKE)));
 	mnt_context_enable_sloppy(cxt, !!(req->flags & VFC_MOUNT_SLOPPY));
 
 	rc = mnt_context_mount(cxt);
 	vfc_ctx_reset_mountinfo(ctx);
-	if (mnt_context_syscall_called(cxt) && mnt_context_get_syscall_errno(cxt) == EINVAL)
-		return explain_einval(ctx, req, tag, res);
+	err = mnt_context_syscall_called(cxt) ? mnt_context_get_syscall_errno(cxt) : 0;
+	if (err == EINVAL) {
+		*ret_refused = true;
+		return -EINVAL;
+	}
 
 	excode = mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
-	if (excode != MNT_EX_SUCCESS)
-		return fail(res, rc < 0 ? rc : -EIO, excode, "%s: %s", req->target,
-			    buf[0] ? buf : "mount failed");
-	return 0;
+	if (excode == MNT_EX_SUCCESS)
+		return 0;
+	/* libmount's text may quote the source, which is the host's: escape it. */
+	shown = vfc_escape_display(buf[0] ? buf : "mount failed");
+	return fail(res, err ? -err : rc < 0 ? rc : -EIO, excode, "%s: %s", req->target,
+		    shown ? shown : "mount failed");
+}
+
+/*
+ * Remount, bind, move and propagation changes act on what is mounted at the
+ * target; the source does not name a share to resolve.
+ */
+static bool is_mount_operation(const char *options)
+{
+	unsigned long flags = 0;
+
+	if (!options ||
+	    mnt_optstr_get_flags(options, &flags, mnt_get_builtin_optmap(MNT_LINUX_MAP)) != 0)
+		return false;
+	return flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE |
+			MS_UNBINDABLE);
+}
+
+/* Is @tag the topmost mount at req->target? */
+static bool already_there(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *tag)
+{
+	char target[PATH_MAX];
+
+	if (!realpath(req->target, target))
+		return false;
+	vfc_ctx_reset_mountinfo(ctx);
+	return vfc_tag_is_mounted_on(ctx, tag, target);
+}
+
+/* The wait's question: is the SPEC resolved for good (mountable, or failed for good)? */
+static int spec_settled(struct vfc_ctx *ctx, void *userdata)
+{
+	struct mount_wait *w = userdata;
+
+	vfc_spec_clear(&w->spec);
+	w->r = vfc_spec_resolve(ctx, w->spec_text, &w->spec);
+	if (w->r == -ENOMEM)
+		return w->r;
+	return w->spec.can_wait ? 0 : 1;
 }
 
 int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res)
 {
+	struct mount_wait w = { .spec_text = req->spec };
+	bool refused = false, retried = false;
 	long long deadline;
 	int wait_ms, r;
 
@@ -351,6 +303,14 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 			return r;
 	}
 
+	if (is_mount_operation(req->options)) {
+		r = mount_source(ctx, req, req->spec, &refused, res);
+		if (refused)
+			fail(res, r, MNT_EX_FAIL, "%s: the kernel refused '%s' (Invalid argument)",
+			     req->target, req->options);
+		goto done;
+	}
+
 	/* Loading the module is a change to the system: not when only pretending. */
 	if (!(req->flags & (VFC_MOUNT_FAKE | VFC_MOUNT_NOMODLOAD))) {
 		r = modload(ctx, res);
@@ -358,28 +318,59 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 			return r;
 	}
 
+	/*
+	 * Wait (on uevents) while the device is still coming, then mount once.
+	 * Should the kernel refuse the tag because the device went in between,
+	 * wait for it again: mount(2) runs once per time the device was ready.
+	 */
 	deadline = now_ms() + wait_ms;
+	r = vfc_wait_for(ctx, wait_ms, spec_settled, &w);
 	for (;;) {
-		bool retry = false;
-		char *msg = NULL;
-
-		free(res->tag);
-		res->tag = NULL;
-		r = vfc_mount_resolve(ctx, req->spec, &res->tag, &msg, &retry);
-		if (r == -ENOMEM)
-			return fail(res, r, MNT_EX_SYSERR, "out of memory");
-		if (r == 0) {
-			r = mount_tag(ctx, req, res->tag, res);
-			/* EINVAL: the kernel knows no such tag (yet): a device may still come. */
-			retry = r == -EINVAL && !res->already;
-		} else {
-			fail_msg(res, r, MNT_EX_FAIL, msg);
-		}
-		if (r == 0 || !retry || now_ms() >= deadline)
+		if (r == -ENOMEM || w.r == -ENOMEM) {
+			r = fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
 			break;
-		vfc_debug(ctx, "waiting for %s", req->spec);
-		sleep_ms(VFC_POLL_MS);
+		}
+		if (w.r < 0) {
+			r = fail_msg(res, w.r, MNT_EX_FAIL, TAKE_PTR(w.spec.message));
+			break;
+		}
+		free(res->tag);
+		res->tag = strdup(w.spec.tag);
+		if (!res->tag) {
+			r = fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+			break;
+		}
+		refused = false;
+		r = mount_source(ctx, req, res->tag, &refused, res);
+		if (r == -EBUSY && already_there(ctx, req, res->tag)) {
+			/*
+			 * The share is the mount at the target already, and the
+			 * kernel will not stack it on itself. mount(8) skips such
+			 * a line itself, but it cannot tell for a bus-ID line
+			 * (mountinfo shows the tag): answer as it would.
+			 */
+			res->already = true;
+			r = 0;
+			break;
+		}
+		if (!refused)
+			break;
+		/* The kernel knows no such tag now. Why? */
+		spec_settled(ctx, &w);
+		if (w.r == 0 && !w.spec.plain && !w.spec.can_wait && !retried) {
+			/* The device is ready again: it may have gone and come back meanwhile. */
+			retried = true;
+			continue;
+		}
+		if (w.r == -ENOMEM || now_ms() >= deadline || !w.spec.can_wait) {
+			r = explain_einval(ctx, req, res->tag, &w.spec, w.r, res);
+			break;
+		}
+		vfc_debug(ctx, "waiting for %s again", req->spec);
+		r = vfc_wait_for(ctx, (int)(deadline - now_ms()), spec_settled, &w);
 	}
+	vfc_spec_clear(&w.spec);
+done:
 	if (r == 0) {
 		res->excode = MNT_EX_SUCCESS;
 		free(res->message);
@@ -420,8 +411,7 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 	const char *arg = req->spec;
 	struct libmnt_table *tb;
 	struct libmnt_fs *fs;
-	bool retry;
-	char *msg = NULL;
+	struct vfc_spec spec;
 	int r, n, done = 0;
 
 	*res = (struct vfc_mount_result){ 0 };
@@ -448,11 +438,18 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 		}
 	}
 
-	r = vfc_mount_resolve(ctx, arg, &res->tag, &msg, &retry);
-	if (r == -ENOMEM)
+	r = vfc_spec_resolve(ctx, arg, &spec);
+	res->tag = TAKE_PTR(spec.tag);
+	if (r == -ENOMEM) {
+		vfc_spec_clear(&spec);
 		return fail(res, r, MNT_EX_SYSERR, "out of memory");
-	if (r < 0)
-		return fail_msg(res, r, MNT_EX_FAIL, msg);
+	}
+	if (r < 0) {
+		fail_msg(res, r, MNT_EX_FAIL, TAKE_PTR(spec.message));
+		vfc_spec_clear(&spec);
+		return r;
+	}
+	vfc_spec_clear(&spec);
 
 	/* Newest first, so that stacked mounts come off in order. */
 	vfc_ctx_reset_mountinfo(ctx);

@@ -8,6 +8,7 @@
 
 #include "busid.h"
 #include "discover.h"
+#include "spec.h"
 #include "macro.h"
 #include "modload.h"
 #include "config.h"
@@ -87,30 +88,46 @@ out:
 	return 0;
 }
 
+/* Does the fstab source @spec name device @id (with tag @tag), as spec.h reads a SPEC? */
+static bool line_names(const char *spec, const struct vfc_busid *id, const char *tag)
+{
+	enum vfc_busid_form form;
+	struct vfc_busid lid;
+
+	if (vfc_busid_parse(spec, &lid, &form, NULL) == 0 && form != VFC_BUSID_FORM_SHORT)
+		return vfc_busid_cmp(&lid, id) == 0;
+	if (tag && strcmp(spec, tag) == 0)
+		return true;
+	return vfc_busid_parse(spec, &lid, NULL, NULL) == 0 && vfc_busid_cmp(&lid, id) == 0;
+}
+
+static const struct vfc_fstab_entry *find_device(const struct vfc_fstab_entry *e, size_t n,
+						 const struct vfc_busid *id, const char *tag)
+{
+	for (size_t i = 0; i < n; i++)
+		if (line_names(e[i].spec, id, tag))
+			return &e[i];
+	return NULL;
+}
+
 const struct vfc_fstab_entry *vfc_plan_fstab_find(struct vfc_ctx *ctx,
 						  const struct vfc_fstab_entry *e, size_t n,
 						  const char *spec)
 {
 	const struct vfc_fstab_entry *found = NULL;
 	struct vfc_device *dev = NULL;
-	const struct vfc_busid *id = NULL;
-	struct vfc_busid sid, eid;
-	const char *tag = NULL;
+	struct vfc_busid id;
 
-	/* What @spec stands for: a device (by tag or bus-ID) or at least a bus-ID. */
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].spec, spec) == 0)
+			return &e[i];
+	/* What @spec stands for, resolved once: a device, or at least a bus-ID. */
 	if (vfc_device_new_from_spec(ctx, spec, &dev) == 0) {
-		tag = vfc_device_get_tag(dev);
-		id = vfc_device_get_busid(dev);
-	} else if (vfc_busid_parse(spec, &sid, NULL, NULL) == 0) {
-		id = &sid;
+		found = find_device(e, n, vfc_device_get_busid(dev), vfc_device_get_tag(dev));
+		vfc_device_unref(dev);
+	} else if (vfc_busid_parse(spec, &id, NULL, NULL) == 0) {
+		found = find_device(e, n, &id, NULL);
 	}
-	for (size_t i = 0; i < n && !found; i++) {
-		if (strcmp(e[i].spec, spec) == 0 || (tag && strcmp(e[i].spec, tag) == 0) ||
-		    (id && vfc_busid_parse(e[i].spec, &eid, NULL, NULL) == 0 &&
-		     vfc_busid_cmp(id, &eid) == 0))
-			found = &e[i];
-	}
-	vfc_device_unref(dev);
 	return found;
 }
 
@@ -220,7 +237,7 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 	vfc_busid_format(&a.id, busid);
 
 	/* First whether the policy wants the device at all; only then whether we can. */
-	fe = vfc_plan_fstab_find(ctx, fstab, nfstab, busid);
+	fe = find_device(fstab, nfstab, &a.id, tag);
 	if (fe && fe->noauto) {
 		vfc_notice(ctx, "%s: fstab says noauto for %s: not mounting", busid, fe->target);
 		return 0;
@@ -321,12 +338,8 @@ static bool device_still_has(struct vfc_ctx *ctx, const char *busid, const char 
 		there = strcmp(vfc_device_get_tag(dev), tag) == 0;
 		break;
 	case VFC_TAG_NOT_EXPORTED:
-		/*
-		 * Only a kernel without any tag export leaves us guessing: the
-		 * device is bound, so keep it. Where the export exists, a device
-		 * without its entry is on its way out (the entry goes first).
-		 */
-		there = !vfc_have_tag_export(ctx);
+		/* Only a kernel without any tag export leaves us guessing: the device is bound, keep it. */
+		there = true;
 		break;
 	default:
 		there = false;

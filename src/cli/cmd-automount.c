@@ -13,6 +13,8 @@
 #include "config.h"
 #include "discover.h"
 #include "escape.h"
+#include "spec.h"
+#include "wait.h"
 
 static void usage(FILE *out)
 {
@@ -117,7 +119,7 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 		if (!devs)
 			return MNT_EX_SYSERR;
 		if (kname) {
-			r = vfc_device_wait_ready(ctx, kname, true, wait_ms, &devs[ndevs]);
+			r = vfc_wait_for_device(ctx, kname, true, wait_ms, &devs[ndevs]);
 			if (r < 0) {
 				/* Gone before we got to it: the removal event does the rest. */
 				cli_note("%s: no such virtio-fs device (any more): %s", kname,
@@ -128,7 +130,7 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 			ndevs++;
 		}
 		for (int i = optind; i < argc; i++) {
-			r = vfc_device_wait_ready(ctx, argv[i], false, wait_ms, &devs[ndevs]);
+			r = vfc_wait_for_device(ctx, argv[i], false, wait_ms, &devs[ndevs]);
 			if (r < 0) {
 				_cleanup_free_ char *msg = vfc_spec_strerror(ctx, argv[i], r);
 

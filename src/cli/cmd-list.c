@@ -45,7 +45,7 @@ static void usage(FILE *out)
 		"\n"
 		"List virtio-fs devices on the CCW bus. A SPEC is a tag or a bus-ID:\n"
 		"0.n.dddd (guest), fe.n.dddd (host, as in libvirt) or dddd (= 0.0.dddd).\n"
-		"An exact tag match wins over a bus-ID reading.\n"
+		"A full bus-ID is always the bus-ID, whatever a tag says.\n"
 		"\n"
 		"Options:\n"
 		"  -J, --json            use JSON output\n"

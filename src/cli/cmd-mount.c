@@ -134,7 +134,8 @@ int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct vfc_mount_req req = { .wait_ms = -1 };
+	/* Like hotplug, and unlike mount(8): a share mounted there already is done. */
+	struct vfc_mount_req req = { .wait_ms = -1, .flags = VFC_MOUNT_IDEMPOTENT };
 	struct vfc_fstab_entry *e = NULL;
 	struct vfc_mount_result res;
 	bool all = false, verbose = false;

@@ -45,11 +45,12 @@ static void usage(FILE *out)
 }
 
 /*
- * The policy file matters here only for bus-IDs on kernels that export no
- * tags. A bad one must not stop every virtiofs mount at boot: say so and go
- * on without it (then such a bus-ID is refused, nothing is guessed).
+ * The policy file gives the tags of bus-IDs on kernels that export none, and
+ * the wait where neither -o nor the fstab line names one. A bad one must not
+ * stop every virtiofs mount at boot: say so and go on without it (then such
+ * a bus-ID is refused, nothing is guessed).
  */
-static void use_policy(struct vfc_ctx *ctx)
+static void use_policy(struct vfc_ctx *ctx, struct vfc_mount_req *req)
 {
 	struct vfc_config *cfg = NULL;
 	char *msg = NULL;
@@ -60,6 +61,7 @@ static void use_policy(struct vfc_ctx *ctx)
 		return;
 	}
 	vfc_ctx_set_config(ctx, cfg);
+	req->default_wait_ms = vfc_config_get_wait(cfg) * 1000;
 	vfc_config_unref(cfg);
 }
 
@@ -176,7 +178,7 @@ int main(int argc, char **argv)
 	ctx = cli_ctx_new(verbose);
 	if (!ctx)
 		return MNT_EX_SYSERR;
-	use_policy(ctx);
+	use_policy(ctx, &req);
 
 	/* At boot, an fstab line may name a device that is still coming up. */
 	if (wait_from_fstab(ctx, &req) < 0) {
@@ -189,14 +191,21 @@ int main(int argc, char **argv)
 	if (ret != MNT_EX_SUCCESS) {
 		cli_error("%s", res.message ? res.message : "mount failed");
 	} else if (verbose) {
-		tag = vfc_escape_display(res.tag ? res.tag : "");
-		if (res.already)
+		const char *done = req.flags & VFC_MOUNT_FAKE ? "would mount" : "mounted";
+
+		if (res.already) {
+			tag = vfc_escape_display(res.tag);
 			printf("%s: tag '%s' is already mounted on %s\n",
 			       program_invocation_short_name, tag ? tag : "", req.target);
-		else
-			printf("%s: %s tag '%s' on %s\n", program_invocation_short_name,
-			       req.flags & VFC_MOUNT_FAKE ? "would mount" : "mounted",
+		} else if (res.tag) {
+			tag = vfc_escape_display(res.tag);
+			printf("%s: %s tag '%s' on %s\n", program_invocation_short_name, done,
 			       tag ? tag : "", req.target);
+		} else {
+			/* remount, bind, ...: no share was resolved */
+			printf("%s: %s %s with '%s'\n", program_invocation_short_name, done,
+			       req.target, req.options);
+		}
 	}
 	vfc_mount_result_clear(&res);
 	vfc_ctx_unref(ctx);

@@ -73,9 +73,7 @@ SYS_SHUTDOWN_MAX=60
 XFAIL=(
 	[6.12:boot-units]='issue 12: "a generator ... adds to the mount unit ... a Wants=/After= on the share'"'"'s device unit, so boot waits for the share the systemd way" (today the fstab units of 0.1.0042, offline at boot, and 0.0.2000, not there yet, fail after the helper'"'"'s 10 s wait)'
 	[6.1:boot-units]='issue 12: "a generator ... adds to the mount unit ... a Wants=/After= on the share'"'"'s device unit, so boot waits for the share the systemd way" (today the fstab unit of 0.0.2000, not there yet, fails after the helper'"'"'s 10 s wait)'
-	[6.12:remount]='issue 11: "mount -o remount,ro /srv/data exits 0 and the share stays rw"'
 	[6.12:user-mount]='issue 11: "An fstab line with user/users/owner fails for a non-root user (must be superuser)"'
-	[6.12:unknown-tag]='issue 11: "An unknown tag on a kernel that exports tags is retried with mount(2) every 100 ms for the whole wait: ~90 virtio-fs: tag <…> not found kernel log lines"'
 	[6.12:hotplug-readd]='issue 12: "a share removed and re-added at once keeps a dead mount"'
 	[6.12:fstab-generated]='issue 14: "virtiofs-ccw fstab > /etc/fstab.new prints lines whose mountpoints do not exist; mount -a then mounts nothing"'
 )

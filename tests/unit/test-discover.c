@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "discover.h"
+#include "spec.h"
 
 static struct vfc_ctx *use_tree(const char *name)
 {
@@ -144,14 +145,20 @@ static void test_states_mixed(void **state)
 	vfc_ctx_unref(ctx);
 }
 
-/* An exact tag wins over the bus-ID reading of the same text. */
-static void test_tag_wins(void **state)
+/*
+ * A full bus-ID names its device, whatever tag another device has (0.0.3000's
+ * is "0.0.0001"); that device is reached by its own bus-ID.
+ */
+static void test_busid_wins(void **state)
 {
 	struct vfc_ctx *ctx = use_tree("mixed");
 	struct vfc_device *dev;
 
 	(void)state;
 	dev = by_spec(ctx, "0.0.0001");
+	busid_is(dev, "0.0.0001");
+	vfc_device_unref(dev);
+	dev = by_spec(ctx, "0.0.3000");
 	busid_is(dev, "0.0.3000");
 	vfc_device_unref(dev);
 	dev = by_spec(ctx, "fe.0.0001");
@@ -177,9 +184,10 @@ static void test_lookup_errors(void **state)
 		{ "0.1.1234", -ENODEV, "cio_ignore -r 0.1.1234" },
 		{ "0.1.1235", -ENODEV, "no CCW device 0.1.1235" },
 		{ "0.4.1a12", -ERANGE, "subchannel set must be 0-3" },
-		{ "nope", -EINVAL, "no virtio-fs device has this tag" },
-		{ "", -EINVAL, "empty" },
-		{ "share\x1b[2J", -EINVAL, "'share\\x1b[2J'" }, /* no raw escapes in messages */
+		{ "0.0.1a12x", -EINVAL, "not a bus-ID: expected 0.n.dddd" },
+		{ "nope", -ENOENT, "no virtio-fs device has this tag" },
+		{ "", -ENOENT, "empty" },
+		{ "share\x1b[2J", -ENOENT, "'share\\x1b[2J'" }, /* no raw escapes in messages */
 	};
 	struct vfc_ctx *ctx = use_tree("mixed");
 
@@ -279,7 +287,7 @@ int main(void)
 		cmocka_unit_test(test_enumerate_612),
 		cmocka_unit_test(test_enumerate_61),
 		cmocka_unit_test(test_states_mixed),
-		cmocka_unit_test(test_tag_wins),
+		cmocka_unit_test(test_busid_wins),
 		cmocka_unit_test(test_lookup_errors),
 		cmocka_unit_test(test_cio_ignore),
 		cmocka_unit_test(test_odd_exports),

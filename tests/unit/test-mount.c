@@ -19,8 +19,9 @@
 #include <cmocka.h>
 
 #include "mount.h"
+#include "testbed.h"
 
-enum kernel_answer { KERNEL_OK, KERNEL_EINVAL, REAL_FAKE_MOUNT };
+enum kernel_answer { KERNEL_OK, KERNEL_EINVAL, KERNEL_EACCES, KERNEL_EBUSY, REAL_FAKE_MOUNT };
 
 int __real_mnt_context_mount(struct libmnt_context *cxt);
 int __wrap_mnt_context_mount(struct libmnt_context *cxt);
@@ -39,7 +40,16 @@ int __wrap_mnt_context_mount(struct libmnt_context *cxt)
 	case KERNEL_EINVAL:
 		mnt_context_set_syscall_status(cxt, -EINVAL);
 		return -EINVAL;
+	case KERNEL_EACCES:
+		mnt_context_set_syscall_status(cxt, -EACCES);
+		return -EACCES;
+	case KERNEL_EBUSY:
+		mnt_context_set_syscall_status(cxt, -EBUSY);
+		return -EBUSY;
 	default:
+		/* Fake writes nothing anywhere, utab included. */
+		assert_true(mnt_context_is_fake(cxt));
+		assert_true(mnt_context_is_nomtab(cxt));
 		return __real_mnt_context_mount(cxt);
 	}
 }
@@ -85,83 +95,6 @@ static struct vfc_ctx *new_ctx(void)
 
 	assert_int_equal(vfc_ctx_new(&ctx), 0);
 	return ctx;
-}
-
-static void resolves(struct vfc_ctx *ctx, const char *spec, const char *tag)
-{
-	char *t = NULL, *msg = NULL;
-	bool retry = true;
-
-	if (vfc_mount_resolve(ctx, spec, &t, &msg, &retry) != 0)
-		fail_msg("'%s' did not resolve: %s", spec, msg ? msg : "?");
-	assert_string_equal(t, tag);
-	assert_null(msg);
-	free(t);
-}
-
-static void refuses(struct vfc_ctx *ctx, const char *spec, int err, bool retry_expected,
-		    const char *msg_part)
-{
-	char *t = NULL, *msg = NULL;
-	bool retry = !retry_expected;
-
-	assert_int_equal(vfc_mount_resolve(ctx, spec, &t, &msg, &retry), err);
-	assert_null(t);
-	assert_non_null(msg);
-	if (!strstr(msg, msg_part))
-		fail_msg("'%s': message '%s' lacks '%s'", spec, msg, msg_part);
-	assert_int_equal(retry, retry_expected);
-	free(msg);
-}
-
-static void test_resolve_612(void **state)
-{
-	struct vfc_ctx *ctx;
-
-	(void)state;
-	use_tree("612");
-	ctx = new_ctx();
-	resolves(ctx, "0.0.1a12", "share0");
-	resolves(ctx, "fe.0.1a12", "share0");
-	resolves(ctx, "1A12", "share0");
-	resolves(ctx, "fe.1.0042", "share2");
-	resolves(ctx, "0.0.0002", "share1");
-	resolves(ctx, "share1", "share1");
-	/* Neither a known tag nor a bus-ID: passed on, the kernel decides. */
-	resolves(ctx, "not-here-yet", "not-here-yet");
-	refuses(ctx, "0123456789012345678901234567890123456", -EINVAL, false, "not a bus-ID");
-	refuses(ctx, "", -EINVAL, false, "empty");
-	refuses(ctx, "0.0.0000", -EMEDIUMTYPE, false, "control unit 3832/01");
-	vfc_ctx_unref(ctx);
-}
-
-static void test_resolve_states(void **state)
-{
-	struct vfc_ctx *ctx;
-
-	(void)state;
-	use_tree("mixed");
-	ctx = new_ctx();
-	refuses(ctx, "0.0.beef", -ENXIO, true, "set it online with 'chzdev -e 0.0.beef' or "
-					      "'echo 1 > /sys/bus/ccw/devices/0.0.beef/online'");
-	refuses(ctx, "fe.0.2000", -EAGAIN, true, "not bound to the virtiofs driver");
-	refuses(ctx, "0.0.4711", -EMEDIUMTYPE, false, "not a virtio-fs device");
-	refuses(ctx, "0.0.9999", -ENODEV, true, "no CCW device 0.0.9999");
-	refuses(ctx, "0.0.5001", -ENODEV, false, "cio_ignore -r 0.0.5001");
-	resolves(ctx, "0.0.0001", "0.0.0001"); /* the tag of 0.0.3000 wins */
-	resolves(ctx, "fe.0.0001", "data set 7");
-	vfc_ctx_unref(ctx);
-
-	use_tree("61");
-	ctx = new_ctx();
-	refuses(ctx, "0.0.1a12", -EOPNOTSUPP, false, "mount it by tag");
-	resolves(ctx, "share0", "share0");
-	vfc_ctx_unref(ctx);
-
-	use_tree("odd");
-	ctx = new_ctx();
-	refuses(ctx, "0.0.0200", -EBADMSG, false, "malformed");
-	vfc_ctx_unref(ctx);
 }
 
 static void expect_mount(const char *source, enum kernel_answer answer)
@@ -225,7 +158,7 @@ static void append_mountinfo(const char *line)
 static void test_already_mounted(void **state)
 {
 	struct vfc_mount_req req = { .spec = "0.0.1a12", .target = "/tmp/",
-				     .flags = VFC_MOUNT_NOMODLOAD };
+				     .flags = VFC_MOUNT_NOMODLOAD | VFC_MOUNT_IDEMPOTENT };
 	struct vfc_mount_result res;
 	struct vfc_ctx *ctx;
 
@@ -245,6 +178,81 @@ static void test_already_mounted(void **state)
 	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
 	assert_false(res.already);
 	vfc_mount_result_clear(&res);
+
+	/* mount(8)'s helper is not idempotent: a second mount is what was asked for. */
+	req.spec = "0.0.1a12";
+	req.flags = VFC_MOUNT_NOMODLOAD | VFC_MOUNT_HELPER;
+	expect_mount("share0", KERNEL_OK);
+	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+	assert_false(res.already);
+	vfc_mount_result_clear(&res);
+
+	/* ... unless the kernel refuses to stack the share on itself: as mount -a would. */
+	expect_mount("share0", KERNEL_EBUSY);
+	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+	assert_true(res.already);
+	assert_int_equal(res.excode, MNT_EX_SUCCESS);
+	vfc_mount_result_clear(&res);
+
+	/* EBUSY for a target where the share is not mounted is the kernel's error. */
+	req.spec = "share2";
+	expect_mount("share2", KERNEL_EBUSY);
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EBUSY);
+	assert_false(res.already);
+	assert_int_not_equal(res.excode, MNT_EX_SUCCESS);
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+/*
+ * Remount, bind, move, propagation: mount(8)'s source goes through as it is
+ * (no resolution, no wait, even for a device that is gone).
+ */
+static void test_mount_operations(void **state)
+{
+	static const char *const ops[] = { "remount,ro", "remount,rw", "bind", "rbind",
+					   "private", "rslave", "rshared" };
+	struct vfc_mount_req req = { .target = "/tmp", .wait_ms = 5000,
+				     .flags = VFC_MOUNT_NOMODLOAD | VFC_MOUNT_HELPER };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree("612");
+	ctx = new_ctx();
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		req.spec = i % 2 ? "share0" : "0.0.9999";
+		req.options = ops[i];
+		expect_mount(req.spec, KERNEL_OK);
+		assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+		assert_int_equal(res.excode, MNT_EX_SUCCESS);
+		vfc_mount_result_clear(&res);
+	}
+	/* The kernel's refusal is reported as such. */
+	req.spec = "share0";
+	req.options = "remount,bogus";
+	expect_mount("share0", KERNEL_EINVAL);
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	assert_non_null(strstr(res.message, "the kernel refused 'remount,bogus'"));
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+/* mount(2)'s errno reaches the caller as it is. */
+static void test_kernel_errno(void **state)
+{
+	struct vfc_mount_req req = { .spec = "share0", .target = "/tmp",
+				     .flags = VFC_MOUNT_NOMODLOAD };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+
+	(void)state;
+	use_tree("612");
+	ctx = new_ctx();
+	expect_mount("share0", KERNEL_EACCES);
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EACCES);
+	assert_int_not_equal(res.excode, MNT_EX_SUCCESS);
+	vfc_mount_result_clear(&res);
 	vfc_ctx_unref(ctx);
 }
 
@@ -261,12 +269,24 @@ static void test_kernel_einval(void **state)
 	expect_mount("nosuchtag", KERNEL_EINVAL);
 	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
 	assert_int_equal(res.excode, MNT_EX_FAIL);
-	assert_non_null(strstr(res.message, "no virtio-fs device has this tag"));
+	assert_non_null(strstr(res.message, "no virtio-fs device has this tag (the tags: 'share1', "
+					    "'share0', 'share2')"));
 	vfc_mount_result_clear(&res);
 
-	/* The tag exists: then the kernel refused the options. */
+	/* Even with time to wait: nothing is coming that could have it, one mount(2). */
+	req.wait_ms = 5000;
+	expect_mount("nosuchtag", KERNEL_EINVAL);
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	vfc_mount_result_clear(&res);
+	req.wait_ms = 0;
+
+	/*
+	 * The tag exists: the device may have gone and come back between the
+	 * look and mount(2), so once more; refused again, the options are bad.
+	 */
 	req.spec = "share0";
 	req.options = "bogus";
+	expect_mount("share0", KERNEL_EINVAL);
 	expect_mount("share0", KERNEL_EINVAL);
 	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
 	assert_non_null(strstr(res.message, "rejected the options 'bogus'"));
@@ -313,14 +333,17 @@ static void test_wait_bounded(void **state)
 	assert_non_null(strstr(res.message, "offline"));
 	vfc_mount_result_clear(&res);
 
-	/* A tag the kernel does not know yet: mount retried until the deadline. */
+	/*
+	 * A tag no device has, while devices are still coming (0.0.beef offline,
+	 * 0.0.2000 unbound): waited for until the deadline, then mount(2) once.
+	 */
 	req.spec = "late";
 	req.options = NULL;
 	req.wait_ms = 300;
-	expect_function_call_any(__wrap_mnt_context_mount);
-	expect_string_count(__wrap_mnt_context_mount, mnt_context_get_source(cxt), "late", -1);
-	will_return_always(__wrap_mnt_context_mount, KERNEL_EINVAL);
+	t0 = now_ms();
+	expect_mount("late", KERNEL_EINVAL);
 	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	assert_true(now_ms() - t0 >= 300);
 	vfc_mount_result_clear(&res);
 	vfc_ctx_unref(ctx);
 }
@@ -334,6 +357,9 @@ static void *plug_device(void *arg)
 	snprintf(link, sizeof(link), "%s/sys/bus/ccw/devices/0.1.0042", tmp);
 	if (symlink("../../../devices/css0/0.1.0000/0.1.0042", link) != 0)
 		perror("symlink");
+	/* and the kernel says so */
+	if (send_uevent("ccw") < 1)
+		fprintf(stderr, "plug_device: nobody listens\n");
 	return NULL;
 }
 
@@ -437,11 +463,11 @@ static void test_umount(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_resolve_612),
-		cmocka_unit_test(test_resolve_states),
 		cmocka_unit_test(test_mount_by_busid),
 		cmocka_unit_test(test_fake_mount),
 		cmocka_unit_test_teardown(test_already_mounted, cleanup_copy),
+		cmocka_unit_test(test_mount_operations),
+		cmocka_unit_test(test_kernel_errno),
 		cmocka_unit_test(test_kernel_einval),
 		cmocka_unit_test(test_wait_bounded),
 		cmocka_unit_test_teardown(test_wait_for_device, cleanup_copy),

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The one wait, under umockdev: its uevent socket is the testbed's, so the
+ * test plays the kernel's events (uevent-shaped datagrams to the testbed's
+ * event sockets). The wait must look again after a relevant event, not
+ * after an unrelated one, and not in between: it never polls.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "macro.h"
+#include "testbed.h"
+#include "wait.h"
+
+struct probe {
+	int calls;
+	int ready_after; /* calls */
+};
+
+static int check(struct vfc_ctx *ctx, void *userdata)
+{
+	struct probe *p = userdata;
+
+	(void)ctx;
+	p->calls++;
+	return p->calls >= p->ready_after ? 1 : 0;
+}
+
+static void *later(void *arg)
+{
+	const char *const *subsystems = arg;
+
+	for (; *subsystems; subsystems++) {
+		usleep(200000);
+		if (send_uevent(*subsystems) < 1)
+			fprintf(stderr, "no event socket in the testbed\n");
+	}
+	return NULL;
+}
+
+static char testbed[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(testbed, sizeof(testbed), "/tmp/vfc-wait-XXXXXX");
+	assert_non_null(mkdtemp(testbed));
+	setenv("UMOCKDEV_DIR", testbed, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", testbed);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct vfc_ctx *new_ctx(void)
+{
+	struct vfc_ctx *ctx;
+
+	assert_int_equal(vfc_ctx_new(&ctx), 0);
+	return ctx;
+}
+
+/* No time to wait: one look. Done at once: one look, no waiting. */
+static void test_once(void **state)
+{
+	struct probe p = { .ready_after = 5 };
+	struct vfc_ctx *ctx = new_ctx();
+	long long t0 = now_ms();
+
+	(void)state;
+	assert_int_equal(vfc_wait_for(ctx, 0, check, &p), 0);
+	assert_int_equal(p.calls, 1);
+	p = (struct probe){ .ready_after = 1 };
+	assert_int_equal(vfc_wait_for(ctx, 5000, check, &p), 1);
+	assert_int_equal(p.calls, 1);
+	assert_true(now_ms() - t0 < 1000);
+	vfc_ctx_unref(ctx);
+}
+
+/* Nothing happens: a look at the start and one at the deadline, none in between. */
+static void test_deadline(void **state)
+{
+	struct probe p = { .ready_after = 100 };
+	struct vfc_ctx *ctx = new_ctx();
+	long long t0 = now_ms(), dt;
+
+	(void)state;
+	assert_int_equal(vfc_wait_for(ctx, 700, check, &p), 0);
+	dt = now_ms() - t0;
+	assert_true(dt >= 700 && dt < 3000);
+	assert_int_equal(p.calls, 2);
+	vfc_ctx_unref(ctx);
+}
+
+/* A ccw event wakes it; an unrelated one (net) does not. */
+static void test_events(void **state)
+{
+	static const char *const events[] = { "net", "ccw", NULL };
+	struct probe p = { .ready_after = 2 };
+	struct vfc_ctx *ctx = new_ctx();
+	long long t0 = now_ms(), dt;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(pthread_create(&t, NULL, later, (void *)events), 0);
+	assert_int_equal(vfc_wait_for(ctx, 10000, check, &p), 1);
+	dt = now_ms() - t0;
+	pthread_join(t, NULL);
+	/* woken by the second event (~400 ms), the net one only drained */
+	assert_int_equal(p.calls, 2);
+	assert_true(dt >= 350 && dt < 5000);
+	vfc_ctx_unref(ctx);
+}
+
+/* The check's error ends the wait at once, with that error. */
+static int broken(struct vfc_ctx *ctx, void *userdata)
+{
+	(void)ctx;
+	(void)userdata;
+	return -EIO;
+}
+
+static void test_error(void **state)
+{
+	struct vfc_ctx *ctx = new_ctx();
+
+	(void)state;
+	assert_int_equal(vfc_wait_for(ctx, 5000, broken, NULL), -EIO);
+	vfc_ctx_unref(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("wait", tests, NULL, NULL);
+}
