@@ -103,38 +103,12 @@ DEPS=(
 	"timeout coreutils"
 )
 
-missing_packages() {
-	local line what pkg
-	for line in "${DEPS[@]}"; do
-		read -r what pkg <<<"$line"
-		case $what in
-		/*) [ -x "$what" ] && continue ;;
-		*) command -v "$what" >/dev/null 2>&1 && continue ;;
-		esac
-		printf '%s\n' "$pkg"
-	done | sort -u
-}
-
 cmd_deps() {
-	local missing
-	mapfile -t missing < <(missing_packages)
-	if [ "${#missing[@]}" = 0 ]; then
-		log "host packages: all present"
-		return 0
-	fi
-	[ "$(id -u)" = 0 ] ||
-		die "missing host packages: ${missing[*]} (as root: $0 deps, or apt-get install ${missing[*]})"
-	log "installing: ${missing[*]}"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-	mapfile -t missing < <(missing_packages)
-	[ "${#missing[@]}" = 0 ] || die "still missing after install: ${missing[*]}"
+	install_missing "$0"
 }
 
 require_host() {
-	local missing
-	mapfile -t missing < <(missing_packages)
-	[ "${#missing[@]}" = 0 ] || die "missing host packages: ${missing[*]} (run: $0 deps)"
+	require_packages "$0"
 	# virtiofsd's chroot sandbox needs root
 	[ "$(id -u)" = 0 ] || die "run as root (virtiofsd -o sandbox=chroot)"
 }
@@ -151,16 +125,10 @@ setup() {
 }
 
 cmd_check() {
-	local line name kernel scen want=("$@") sel=() kernels=() k
-	for line in "${BOOTS[@]}"; do
-		read -r name kernel scen <<<"$line"
-		if [ "${#want[@]}" -gt 0 ] && [[ ! " ${want[*]} " == *" $name "* ]]; then
-			continue
-		fi
-		sel+=("$line")
-		[[ " ${kernels[*]} " == *" $kernel "* ]] || kernels+=("$kernel")
-	done
-	[ "${#sel[@]}" -gt 0 ] || die "no boot named: ${want[*]}"
+	local line name kernel scen sel kernels
+	select_boots "$@"
+	sel=("${SEL_BOOTS[@]}")
+	kernels=("${SEL_KERNELS[@]}")
 	require_host
 	setup "${kernels[@]}"
 	for line in "${sel[@]}"; do

@@ -97,18 +97,6 @@ DEPS=(
 	"timeout coreutils"
 )
 
-missing_packages() {
-	local line what pkg
-	for line in "${DEPS[@]}"; do
-		read -r what pkg <<<"$line"
-		case $what in
-		/*) [ -x "$what" ] && continue ;;
-		*) command -v "$what" >/dev/null 2>&1 && continue ;;
-		esac
-		printf '%s\n' "$pkg"
-	done | sort -u
-}
-
 # binfmt_ready: s390x programs run transparently (a chroot into an s390x
 # root runs its programs through qemu-user)
 binfmt_ready() {
@@ -117,18 +105,7 @@ binfmt_ready() {
 }
 
 cmd_deps() {
-	local missing
-	mapfile -t missing < <(missing_packages)
-	if [ "${#missing[@]}" -gt 0 ]; then
-		[ "$(id -u)" = 0 ] ||
-			die "missing host packages: ${missing[*]} (as root: $0 deps)"
-		log "installing: ${missing[*]}"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			"${missing[@]}" >/dev/null
-		mapfile -t missing < <(missing_packages)
-		[ "${#missing[@]}" = 0 ] || die "still missing after install: ${missing[*]}"
-	fi
+	install_missing "$0"
 	binfmt_ready && return 0
 	[ "$(id -u)" = 0 ] || die "qemu-s390x is not registered with binfmt_misc (as root: $0 deps)"
 	# A new machine has binfmt_misc unmounted, so the package could not
@@ -142,9 +119,7 @@ cmd_deps() {
 }
 
 require_host() {
-	local missing
-	mapfile -t missing < <(missing_packages)
-	[ "${#missing[@]}" = 0 ] || die "missing host packages: ${missing[*]} (run: $0 deps)"
+	require_packages "$0"
 	[ "$(id -u)" = 0 ] || die "run as root (chroot, mmdebstrap, virtiofsd -o sandbox=chroot)"
 	binfmt_ready || die "qemu-s390x is not registered with binfmt_misc (run: $0 deps)"
 }
@@ -191,16 +166,10 @@ collect_figures() {
 }
 
 cmd_check() {
-	local line name kernel scen want=("$@") sel=() kernels=() k
-	for line in "${BOOTS[@]}"; do
-		read -r name kernel scen <<<"$line"
-		if [ "${#want[@]}" -gt 0 ] && [[ ! " ${want[*]} " == *" $name "* ]]; then
-			continue
-		fi
-		sel+=("$line")
-		[[ " ${kernels[*]} " == *" $kernel "* ]] || kernels+=("$kernel")
-	done
-	[ "${#sel[@]}" -gt 0 ] || die "no boot named: ${want[*]}"
+	local line name kernel scen sel kernels
+	select_boots "$@"
+	sel=("${SEL_BOOTS[@]}")
+	kernels=("${SEL_KERNELS[@]}")
 	require_host
 	work_init
 	timed kernels prepare "${kernels[@]}"

@@ -158,6 +158,23 @@ demo_progress() {
 	fi
 }
 
+# select_boots [NAME...]: the lines of BOOTS ("name kernel scenario...")
+# named, or all -> SEL_BOOTS, and the kernels they need -> SEL_KERNELS
+select_boots() {
+	local line name kernel scen
+	SEL_BOOTS=()
+	SEL_KERNELS=()
+	for line in "${BOOTS[@]}"; do
+		read -r name kernel scen <<<"$line"
+		if [ "$#" -gt 0 ] && [[ ! " $* " == *" $name "* ]]; then
+			continue
+		fi
+		SEL_BOOTS+=("$line")
+		[[ " ${SEL_KERNELS[*]} " == *" $kernel "* ]] || SEL_KERNELS+=("$kernel")
+	done
+	[ "${#SEL_BOOTS[@]}" -gt 0 ] || die "no boot named: $*"
+}
+
 # boot_guest NAME KERNEL MODE SCENARIO...: boot, serve, wait; leaves
 # BOOT_DIR, BOOT_RC and BOOT_HOST_ERRORS for collect_results, and
 # BOOT_SHUTDOWN_SECONDS, from the guest's @@E2E DONE@@ to QEMU's exit.

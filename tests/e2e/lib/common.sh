@@ -85,3 +85,41 @@ cleanup() {
 	fi
 	return "$rc"
 }
+
+# --- host packages ------------------------------------------------------------
+# DEPS (set by the suite): "command-or-path package" lines.
+missing_packages() {
+	local line what pkg
+	for line in "${DEPS[@]}"; do
+		read -r what pkg <<<"$line"
+		case $what in
+		/*) [ -x "$what" ] && continue ;;
+		*) command -v "$what" >/dev/null 2>&1 && continue ;;
+		esac
+		printf '%s\n' "$pkg"
+	done | sort -u
+}
+
+# install_missing SUITE-COMMAND: install what DEPS lacks (as root), or say how
+install_missing() {
+	local missing
+	mapfile -t missing < <(missing_packages)
+	if [ "${#missing[@]}" = 0 ]; then
+		log "host packages: all present"
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] ||
+		die "missing host packages: ${missing[*]} (as root: $1 deps, or apt-get install ${missing[*]})"
+	log "installing: ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	mapfile -t missing < <(missing_packages)
+	[ "${#missing[@]}" = 0 ] || die "still missing after install: ${missing[*]}"
+}
+
+# require_packages SUITE-COMMAND: fail unless DEPS are all there
+require_packages() {
+	local missing
+	mapfile -t missing < <(missing_packages)
+	[ "${#missing[@]}" = 0 ] || die "missing host packages: ${missing[*]} (run: $1 deps)"
+}
