@@ -2,7 +2,9 @@
 /*
  * Making the virtiofs filesystem available: nothing to do when the kernel
  * has it registered (built in, as on Debian's 6.12, or loaded), otherwise
- * load module "virtiofs" through libkmod, as modprobe would.
+ * load the module of alias "fs-virtiofs" (the kernel's own request) through
+ * libkmod with modprobe's blacklist, and wait a moment while it is still
+ * coming up.
  */
 #ifndef VFC_MODLOAD_H
 #define VFC_MODLOAD_H
@@ -12,7 +14,7 @@
 #include "ctx.h"
 
 #define VFC_FSTYPE "virtiofs"
-/* The module is "virtiofs" (fs/fuse/virtio_fs.c builds virtiofs.ko), not "virtio_fs". */
+/* Where no index has the alias: fs/fuse/virtio_fs.c builds virtiofs.ko, not virtio_fs.ko. */
 #define VFC_MODULE "virtiofs"
 
 /* Whether /proc/filesystems lists @fstype. */

@@ -59,10 +59,31 @@ static void kmod_module_unrefp(struct kmod_module **m)
 	kmod_module_unref(*m);
 }
 
+/* A module that init_module(2) is still initialising: its filesystem comes soon. */
+#define COMING_WAIT_MS 5000
+#define COMING_STEP_MS 50
+
+static int wait_while_coming(struct vfc_ctx *ctx, struct kmod_module *mod)
+{
+	long long deadline = now_ms() + COMING_WAIT_MS;
+
+	while (kmod_module_get_initstate(mod) == KMOD_MODULE_COMING && now_ms() < deadline) {
+		if (vfc_fs_is_registered(VFC_FSTYPE))
+			return 0;
+		sleep_ms(COMING_STEP_MS);
+	}
+	if (vfc_fs_is_registered(VFC_FSTYPE))
+		return 0;
+	vfc_debug(ctx, "module %s is %s, but no filesystem %s", kmod_module_get_name(mod),
+		  kmod_module_initstate_str(kmod_module_get_initstate(mod)), VFC_FSTYPE);
+	return -ENOPKG;
+}
+
 int vfc_modload_virtiofs(struct vfc_ctx *ctx)
 {
 	_cleanup_(kmod_unrefp) struct kmod_ctx *kctx = NULL;
 	_cleanup_(kmod_module_unrefp) struct kmod_module *mod = NULL;
+	struct kmod_list *list = NULL;
 	int r;
 
 	if (vfc_fs_is_registered(VFC_FSTYPE))
@@ -74,11 +95,25 @@ int vfc_modload_virtiofs(struct vfc_ctx *ctx)
 		return -ENOMEM;
 	kmod_set_log_fn(kctx, log_kmod, ctx);
 
-	r = kmod_module_new_from_name(kctx, VFC_MODULE, &mod);
-	if (r < 0)
-		return r;
+	/*
+	 * What the kernel itself asks for (request_module("fs-virtiofs")): the
+	 * alias names the module, whatever a kernel calls it; its own name
+	 * where no index has the alias.
+	 */
+	r = kmod_module_new_from_lookup(kctx, "fs-" VFC_FSTYPE, &list);
+	if (r == 0 && list) {
+		mod = kmod_module_ref(kmod_module_get_module(list));
+		kmod_module_unref_list(list);
+	} else {
+		r = kmod_module_new_from_name(kctx, VFC_MODULE, &mod);
+		if (r < 0)
+			return r;
+	}
+	if (!mod)
+		return -ENOMEM;
 
-	vfc_info(ctx, "loading module %s", VFC_MODULE);
+	vfc_info(ctx, "filesystem %s not registered: loading module %s", VFC_FSTYPE,
+		 kmod_module_get_name(mod));
 	r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL, NULL,
 					    NULL);
 	if (r > 0)
@@ -86,6 +121,9 @@ int vfc_modload_virtiofs(struct vfc_ctx *ctx)
 	/* libkmod says ENOENT when the module is in no index of this kernel. */
 	if (r < 0)
 		return r;
-
-	return vfc_fs_is_registered(VFC_FSTYPE) ? 0 : -ENOPKG;
+	r = wait_while_coming(ctx, mod);
+	if (r == 0)
+		vfc_info(ctx, "module %s loaded: filesystem %s registered", kmod_module_get_name(mod),
+			 VFC_FSTYPE);
+	return r;
 }
