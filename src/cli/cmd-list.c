@@ -115,17 +115,25 @@ static int mountpoints_cell(struct libscols_line *ln, size_t col, struct vfc_dev
 	_cleanup_free_ char *joined = NULL;
 	size_t len = 0;
 
-	/* One mountpoint per line of the cell (a newline in a path is encoded as \x0a). */
+	/*
+	 * One mountpoint per line of the cell. Each is display-escaped first, so
+	 * a newline in a path is the text \x0a and never a line of its own.
+	 */
 	for (; *mp; mp++) {
-		size_t mlen = strlen(*mp);
-		char *n = realloc(joined, len + mlen + 2);
+		_cleanup_free_ char *shown = vfc_escape_display(*mp);
+		size_t mlen;
+		char *n;
 
+		if (!shown)
+			return -ENOMEM;
+		mlen = strlen(shown);
+		n = realloc(joined, len + mlen + 2);
 		if (!n)
 			return -ENOMEM;
 		joined = n;
 		if (len)
 			joined[len++] = '\n';
-		memcpy(joined + len, *mp, mlen + 1);
+		memcpy(joined + len, shown, mlen + 1);
 		len += mlen;
 	}
 	if (!joined)
@@ -277,7 +285,13 @@ static int print_table(const struct list_opts *o, struct vfc_device **devs, size
 		if (ci->flags & SCOLS_FL_WRAP) {
 			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
 						  scols_wrapnl_nextchunk, NULL);
-			scols_column_set_safechars(cl, "\n");
+			/*
+			 * The newlines are ours (one path a line), the backslashes
+			 * our escapes (mountpoints_cell). Raw output encodes both,
+			 * so that a separator (\x0a) never reads like a path's.
+			 */
+			if (!o->raw)
+				scols_column_set_safechars(cl, "\n\\");
 		}
 	}
 	for (size_t i = 0; i < n && r == 0; i++)
