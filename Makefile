@@ -24,14 +24,16 @@ override CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing $(call pkgconf,--cfla
 LIBS = $(call pkgconf,--libs $(PKGS))
 
 CORE_SRCS := $(wildcard src/*.c)
-CLI_MAINS := src/cli/virtiofs-ccw.c src/cli/mount.virtiofs.c
+CLI_MAINS := src/cli/virtiofs-ccw.c src/cli/mount.virtiofs.c src/cli/virtiofs-ccw-udev.c \
+	src/cli/virtiofs-ccw-generator.c
 CLI_SRCS  := $(filter-out $(CLI_MAINS),$(wildcard src/cli/*.c))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(O)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(O)/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
-PROGRAMS  := $(O)/virtiofs-ccw $(O)/mount.virtiofs
+PROGRAMS  := $(O)/virtiofs-ccw $(O)/mount.virtiofs $(O)/virtiofs-ccw-udev \
+	$(O)/virtiofs-ccw-generator
 
 # What `make deps` installs on Debian (build, tests); see packaging/install-deps.
 DEB_BUILD_DEPS := make gcc pkg-config libudev-dev libmount-dev libkmod-dev \
@@ -47,6 +49,7 @@ sysconfdir ?= /etc
 mounthelperdir ?= $(if $(filter /usr,$(prefix)),$(if $(wildcard /sbin/.),$(shell test -L /sbin && echo /usr/sbin || echo /sbin),/sbin),$(sbindir))
 udevdir	  ?= $(or $(call pkgconf,--variable=udevdir udev),$(prefix)/lib/udev)
 systemdsystemunitdir ?= $(or $(call pkgconf,--variable=systemdsystemunitdir systemd),$(prefix)/lib/systemd/system)
+systemdsystemgeneratordir ?= $(or $(call pkgconf,--variable=systemdsystemgeneratordir systemd),$(prefix)/lib/systemd/system-generators)
 bashcompletiondir ?= $(or $(call pkgconf,--variable=completionsdir bash-completion),$(datadir)/bash-completion/completions)
 INSTALL	  ?= install
 
@@ -64,6 +67,12 @@ $(O)/virtiofs-ccw: $(O)/src/cli/virtiofs-ccw.o $(CLI_OBJS) $(O)/libvfc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/mount.virtiofs: $(O)/src/cli/mount.virtiofs.o $(O)/src/cli/cli.o $(O)/libvfc.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/virtiofs-ccw-udev: $(O)/src/cli/virtiofs-ccw-udev.o $(O)/src/cli/cli.o $(O)/libvfc.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/virtiofs-ccw-generator: $(O)/src/cli/virtiofs-ccw-generator.o $(O)/src/cli/cli.o $(O)/libvfc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 comma := ,
@@ -114,12 +123,20 @@ demo:
 install: all
 	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mounthelperdir) \
 		$(DESTDIR)$(udevdir)/rules.d $(DESTDIR)$(systemdsystemunitdir) \
+		$(DESTDIR)$(systemdsystemgeneratordir) \
 		$(DESTDIR)$(sysconfdir) $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man8 \
 		$(DESTDIR)$(bashcompletiondir)
 	$(INSTALL) -m 0755 $(O)/virtiofs-ccw $(DESTDIR)$(sbindir)/virtiofs-ccw
-	$(INSTALL) -m 0755 $(O)/mount.virtiofs $(DESTDIR)$(mounthelperdir)/mount.virtiofs
-	sed 's|/usr/sbin/virtiofs-ccw|$(sbindir)/virtiofs-ccw|' udev/90-virtiofs-ccw.rules \
-		> $(DESTDIR)$(udevdir)/rules.d/90-virtiofs-ccw.rules
+	# set-uid root, as util-linux installs mount(8) and nfs-common mount.nfs:
+	# mount(8) drops its privileges before it runs a helper, so a "user"
+	# fstab line reaches us as the user (mount.virtiofs(8), USER MOUNTS).
+	$(INSTALL) -m 4755 $(O)/mount.virtiofs $(DESTDIR)$(mounthelperdir)/mount.virtiofs
+	$(INSTALL) -m 0755 $(O)/virtiofs-ccw-udev $(DESTDIR)$(udevdir)/virtiofs-ccw-udev
+	$(INSTALL) -m 0755 $(O)/virtiofs-ccw-generator \
+		$(DESTDIR)$(systemdsystemgeneratordir)/virtiofs-ccw-generator
+	sed -e 's|/usr/sbin/virtiofs-ccw|$(sbindir)/virtiofs-ccw|' \
+		-e 's|/lib/udev/virtiofs-ccw-udev|$(udevdir)/virtiofs-ccw-udev|' \
+		udev/90-virtiofs-ccw.rules > $(DESTDIR)$(udevdir)/rules.d/90-virtiofs-ccw.rules
 	for u in udev/*.service; do \
 		sed 's|/usr/sbin/virtiofs-ccw|$(sbindir)/virtiofs-ccw|' $$u \
 			> $(DESTDIR)$(systemdsystemunitdir)/$${u#udev/} || exit 1; \
@@ -129,7 +146,8 @@ install: all
 	test -e $(DESTDIR)$(sysconfdir)/virtiofs-ccw.conf || \
 		$(INSTALL) -m 0644 packaging/virtiofs-ccw.conf $(DESTDIR)$(sysconfdir)/virtiofs-ccw.conf
 	$(INSTALL) -m 0644 man/virtiofs-ccw.conf.5 $(DESTDIR)$(mandir)/man5/
-	$(INSTALL) -m 0644 man/virtiofs-ccw.8 man/mount.virtiofs.8 $(DESTDIR)$(mandir)/man8/
+	$(INSTALL) -m 0644 man/virtiofs-ccw.8 man/mount.virtiofs.8 man/virtiofs-ccw-generator.8 \
+		$(DESTDIR)$(mandir)/man8/
 	$(INSTALL) -m 0644 packaging/virtiofs-ccw.bash-completion \
 		$(DESTDIR)$(bashcompletiondir)/virtiofs-ccw
 
@@ -137,10 +155,13 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/virtiofs-ccw $(DESTDIR)$(mounthelperdir)/mount.virtiofs \
 		$(DESTDIR)$(udevdir)/rules.d/90-virtiofs-ccw.rules \
+		$(DESTDIR)$(udevdir)/virtiofs-ccw-udev \
+		$(DESTDIR)$(systemdsystemgeneratordir)/virtiofs-ccw-generator \
 		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-automount@.service \
 		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-detach@.service \
 		$(DESTDIR)$(mandir)/man5/virtiofs-ccw.conf.5 \
 		$(DESTDIR)$(mandir)/man8/virtiofs-ccw.8 $(DESTDIR)$(mandir)/man8/mount.virtiofs.8 \
+		$(DESTDIR)$(mandir)/man8/virtiofs-ccw-generator.8 \
 		$(DESTDIR)$(bashcompletiondir)/virtiofs-ccw
 
 clean:

@@ -21,4 +21,11 @@ char *vfc_escape_display(const char *s);
  */
 char *vfc_escape_fstab(const char *s);
 
+/*
+ * The name systemd gives the unit of @path (absolute), with @suffix
+ * (".mount", ".device"), as systemd-escape --path --suffix does.
+ * Newly allocated; NULL on ENOMEM or a relative @path.
+ */
+char *vfc_escape_unit_path(const char *path, const char *suffix);
+
 #endif

@@ -40,6 +40,18 @@ const struct vfc_fstab_entry *vfc_plan_fstab_find_line(const struct vfc_fstab_en
 						       const char *spec, const char *target);
 
 /*
+ * May a user who is not root mount @spec on @target, as mount(8) allows it?
+ * Only if an fstab line has exactly this source text and this mountpoint
+ * (the same directory) and the option user or users. Then 0, *ret_target
+ * the line's mountpoint (not the caller's spelling of it) and *ret_options
+ * the line's options as mount(8) makes them for a user mount: user (as
+ * user=@username) and users imply nosuid, nodev and noexec, which later
+ * options may undo ("user,exec"). -EPERM if no line allows it.
+ */
+int vfc_plan_user_mount(struct vfc_ctx *ctx, const char *spec, const char *target,
+			const char *username, char **ret_target, char **ret_options);
+
+/*
  * A tag as one path component: [A-Za-z0-9_+,:@=%~.-] stay, but a leading
  * '.' or '-' and every other byte become \xHH ("../x" -> "\x2e.\x2fx").
  * Never empty, never ".", "..", never contains '/'. Newly allocated.
@@ -48,6 +60,39 @@ char *vfc_plan_dirname(const char *tag);
 
 /* @base + "/" + vfc_plan_dirname(@tag). Newly allocated; NULL on ENOMEM. */
 char *vfc_plan_target(const char *base, const char *tag);
+
+/*
+ * systemd device units of the shares: the rule (udev/) gives the virtio
+ * device of each virtio-fs CCW device these aliases, so that the fstab mount
+ * units can bind to a share by bus-ID or by tag (virtiofs-ccw-generator).
+ */
+#define VFC_ALIAS_BUSID_DIR "/sys/subsystem/virtiofs/by-busid"
+#define VFC_ALIAS_TAG_DIR   "/sys/subsystem/virtiofs/by-tag"
+
+/*
+ * The drop-in virtiofs-ccw-generator writes for a mount unit, in systemd's
+ * generator directory: where it exists, the fstab line is systemd's to
+ * mount and unmount, and hotplug leaves it alone.
+ */
+#define VFC_GENERATOR_DIR    "/run/systemd/generator"
+#define VFC_GENERATOR_DROPIN "50-virtiofs-ccw.conf"
+
+/* VFC_ALIAS_BUSID_DIR/0.n.dddd; newly allocated, NULL on ENOMEM. */
+char *vfc_plan_alias_busid(const struct vfc_busid *id);
+/* VFC_ALIAS_TAG_DIR/<vfc_plan_dirname(tag)>: one component, whatever the tag. */
+char *vfc_plan_alias_tag(const char *tag);
+/*
+ * The alias an fstab source stands for, told without the device: a bus-ID
+ * (any form, dddd too) by bus-ID; a tag by tag where the kernel exports tags
+ * or the policy file names it, else none (*ret NULL: nothing can bind it).
+ */
+int vfc_plan_line_alias(struct vfc_ctx *ctx, const char *spec, char **ret);
+/*
+ * The mount units (systemd-escaped, ".mount") of the fstab lines that name
+ * @dev and are not noauto, space-separated, "" if none.
+ */
+int vfc_plan_device_wants(struct vfc_device *dev, const struct vfc_fstab_entry *e, size_t n,
+			  char **ret);
 
 /* The user option that marks a mount as the auto-mounter's, with the device's bus-ID. */
 #define VFC_OPT_AUTO "x-virtiofs-ccw.auto"

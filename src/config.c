@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "discover.h"
@@ -303,7 +305,8 @@ int vfc_config_parse(const char *name, const char *text, struct vfc_config **ret
 int vfc_config_load(const char *path, struct vfc_config **ret, char **ret_msg)
 {
 	_cleanup_free_ char *text = NULL;
-	const char *env = getenv(VFC_CONFIG_ENV);
+	/* Not in a set-uid run: a user must not hand root a policy of theirs. */
+	const char *env = secure_getenv(VFC_CONFIG_ENV);
 	bool named = path || (env && *env);
 	size_t len = 0, alloc = 0;
 	FILE *f;
@@ -319,6 +322,17 @@ int vfc_config_load(const char *path, struct vfc_config **ret, char **ret_msg)
 		if (ret_msg && asprintf(ret_msg, "%s: %s", path, strerror(-r)) < 0)
 			*ret_msg = NULL;
 		return r;
+	}
+	/* Run set-uid by a user: follow only a file that only root can change. */
+	if (getuid() != geteuid()) {
+		struct stat st;
+
+		if (fstat(fileno(f), &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+			fclose(f);
+			if (ret_msg && asprintf(ret_msg, "%s: not root's, or writable by others", path) < 0)
+				*ret_msg = NULL;
+			return -EPERM;
+		}
 	}
 	/* Small by nature; 64 KiB is far beyond any real policy file. */
 	for (;;) {

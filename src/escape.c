@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,5 +84,60 @@ char *vfc_escape_fstab(const char *str)
 		*o++ = (char)('0' + (*s & 7));
 	}
 	*o = '\0';
+	return out;
+}
+
+/*
+ * systemd's unit name of a path (systemd-escape --path, unit_name_from_path()):
+ * the path simplified ("//" and "/./" folded, no trailing "/"), its leading
+ * "/" dropped, the others "-"; bytes other than [A-Za-z0-9:_.] (and a
+ * leading ".") as \xHH; "/" alone is "-".
+ */
+char *vfc_escape_unit_path(const char *path, const char *suffix)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(path), sl = strlen(suffix);
+	char *out, *o;
+	bool first = true;
+
+	if (path[0] != '/')
+		return NULL;
+	/* Worst case: every byte becomes \xHH. */
+	out = malloc(4 * n + sl + 2);
+	if (!out)
+		return NULL;
+	o = out;
+	for (const char *p = path; *p;) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len == 0 || (len == 1 && p[0] == '.')) {
+			p += len;
+			continue;
+		}
+		if (!first)
+			*o++ = '-';
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)p[i];
+
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == ':' || c == '_' ||
+			    (c == '.' && !(first && i == 0))) {
+				*o++ = (char)c;
+			} else {
+				*o++ = '\\';
+				*o++ = 'x';
+				*o++ = hex[c >> 4];
+				*o++ = hex[c & 0xf];
+			}
+		}
+		first = false;
+		p += len;
+	}
+	if (first)
+		*o++ = '-';
+	memcpy(o, suffix, sl + 1);
 	return out;
 }

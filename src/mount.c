@@ -191,7 +191,13 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 				    "lookup of a block device",
 				    shown_tag ? shown_tag : "", name);
 	}
-	if (!realpath(req->target, target)) {
+	/*
+	 * In another mount namespace the target is that namespace's: libmount
+	 * looks it up there. Here it is checked in ours.
+	 */
+	if (req->namespace) {
+		snprintf(target, sizeof(target), "%s", req->target);
+	} else if (!realpath(req->target, target)) {
 		/* libmount creates missing mountpoints itself when asked to. */
 		if (errno != ENOENT || !req->options ||
 		    mnt_optstr_get_option(req->options, "X-mount.mkdir", NULL, NULL) != 0)
@@ -201,7 +207,8 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 	}
 	/* Hotplug's idempotence; mount(8) and its helper mount again when asked to. */
 	vfc_ctx_reset_mountinfo(ctx);
-	if ((req->flags & VFC_MOUNT_IDEMPOTENT) && vfc_tag_is_mounted_on(ctx, tag, target)) {
+	if ((req->flags & VFC_MOUNT_IDEMPOTENT) && !req->namespace &&
+	    vfc_tag_is_mounted_on(ctx, tag, target)) {
 		res->already = true;
 		return 0;
 	}
@@ -342,7 +349,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 		}
 		refused = false;
 		r = mount_source(ctx, req, res->tag, &refused, res);
-		if (r == -EBUSY && already_there(ctx, req, res->tag)) {
+		if (r == -EBUSY && !req->namespace && already_there(ctx, req, res->tag)) {
 			/*
 			 * The share is the mount at the target already, and the
 			 * kernel will not stack it on itself. mount(8) skips such

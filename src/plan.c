@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "busid.h"
 #include "discover.h"
+#include "escape.h"
 #include "spec.h"
 #include "macro.h"
 #include "modload.h"
@@ -149,6 +151,75 @@ const struct vfc_fstab_entry *vfc_plan_fstab_find_line(const struct vfc_fstab_en
 	return NULL;
 }
 
+/* The line's options, with what user/users imply right after them. */
+static int user_options(const char *opts, const char *username, char **ret)
+{
+	_cleanup_free_ char *out = NULL;
+	char *name, *value, *p = (char *)opts;
+	size_t nlen, vlen;
+	bool allowed = false;
+	int r;
+
+	while ((r = mnt_optstr_next_option(&p, &name, &nlen, &value, &vlen)) == 0) {
+		bool user = nlen == 4 && strncmp(name, "user", 4) == 0 && !value;
+		bool users = nlen == 5 && strncmp(name, "users", 5) == 0 && !value;
+		_cleanup_free_ char *one = strndup(name, nlen);
+
+		if (!one)
+			return -ENOMEM;
+		if (user || users) {
+			allowed = true;
+			r = mnt_optstr_append_option(&out, one, user ? username : NULL);
+			if (r == 0)
+				r = mnt_optstr_append_option(&out, "nosuid,nodev,noexec", NULL);
+		} else {
+			_cleanup_free_ char *val = value ? strndup(value, vlen) : NULL;
+
+			if (value && !val)
+				return -ENOMEM;
+			r = mnt_optstr_append_option(&out, one, val);
+		}
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	if (!allowed)
+		return -EPERM;
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+int vfc_plan_user_mount(struct vfc_ctx *ctx, const char *spec, const char *target,
+			const char *username, char **ret_target, char **ret_options)
+{
+	const struct vfc_fstab_entry *fe;
+	struct vfc_fstab_entry *e = NULL;
+	char *opts = NULL, *tgt;
+	size_t n = 0;
+	int r;
+
+	if (!spec || !target || !username)
+		return -EINVAL;
+	r = vfc_plan_fstab(ctx, &e, &n);
+	if (r < 0)
+		return r;
+	fe = vfc_plan_fstab_find_line(e, n, spec, target);
+	r = fe && fe->options ? user_options(fe->options, username, &opts) : -EPERM;
+	if (r == 0) {
+		tgt = strdup(fe->target);
+		if (!tgt) {
+			free(opts);
+			r = -ENOMEM;
+		} else {
+			*ret_target = tgt;
+			*ret_options = opts;
+		}
+	}
+	vfc_fstab_entries_free(e, n);
+	return r;
+}
+
 static bool keep_byte(unsigned char c, bool first)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
@@ -222,6 +293,16 @@ static int actions_append(struct vfc_action **v, size_t *n, struct vfc_action *a
 	return 0;
 }
 
+/* Does systemd mount the fstab line at @target (our generator bound its unit to the share)? */
+static bool systemd_mounts(const char *target)
+{
+	_cleanup_free_ char *unit = vfc_escape_unit_path(target, ".mount"), *path = NULL;
+
+	if (!unit || asprintf(&path, "%s/%s.d/%s", VFC_GENERATOR_DIR, unit, VFC_GENERATOR_DROPIN) < 0)
+		return false;
+	return access(path, F_OK) == 0;
+}
+
 static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 		       const struct vfc_fstab_entry *fstab, size_t nfstab,
 		       struct vfc_action **v, size_t *n)
@@ -240,6 +321,11 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 	fe = find_device(fstab, nfstab, &a.id, tag);
 	if (fe && fe->noauto) {
 		vfc_notice(ctx, "%s: fstab says noauto for %s: not mounting", busid, fe->target);
+		return 0;
+	}
+	if (fe && systemd_mounts(fe->target)) {
+		vfc_info(ctx, "%s: systemd mounts fstab's %s (it binds to the share)", busid,
+			 fe->target);
 		return 0;
 	}
 	if (!fe && vfc_config_get_automount(cfg) != VFC_AUTOMOUNT_ALL) {
@@ -409,5 +495,65 @@ out:
 	}
 	*ret = v;
 	*ret_n = nv;
+	return 0;
+}
+
+char *vfc_plan_alias_busid(const struct vfc_busid *id)
+{
+	char busid[VFC_BUSID_STRLEN], *p;
+
+	if (asprintf(&p, "%s/%s", VFC_ALIAS_BUSID_DIR, vfc_busid_format(id, busid)) < 0)
+		return NULL;
+	return p;
+}
+
+char *vfc_plan_alias_tag(const char *tag)
+{
+	return vfc_plan_target(VFC_ALIAS_TAG_DIR, tag);
+}
+
+int vfc_plan_line_alias(struct vfc_ctx *ctx, const char *spec, char **ret)
+{
+	struct vfc_busid id;
+	char *p = NULL;
+
+	if (vfc_busid_parse(spec, &id, NULL, NULL) == 0)
+		p = vfc_plan_alias_busid(&id);
+	else if (vfc_have_tag_export(ctx) || vfc_config_find_tag(vfc_ctx_get_config(ctx), spec))
+		p = vfc_plan_alias_tag(spec);
+	else {
+		*ret = NULL;
+		return 0;
+	}
+	if (!p)
+		return -ENOMEM;
+	*ret = p;
+	return 0;
+}
+
+int vfc_plan_device_wants(struct vfc_device *dev, const struct vfc_fstab_entry *e, size_t n,
+			  char **ret)
+{
+	_cleanup_free_ char *out = strdup("");
+	const struct vfc_busid *id = vfc_device_get_busid(dev);
+	const char *tag = vfc_device_get_tag(dev);
+
+	if (!out)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *unit = NULL;
+		char *next;
+
+		if (e[i].noauto || !line_names(e[i].spec, id, tag))
+			continue;
+		unit = vfc_escape_unit_path(e[i].target, ".mount");
+		if (!unit)
+			continue; /* not an absolute path: systemd takes no such line either */
+		if (asprintf(&next, "%s%s%s", out, *out ? " " : "", unit) < 0)
+			return -ENOMEM;
+		free(out);
+		out = next;
+	}
+	*ret = TAKE_PTR(out);
 	return 0;
 }

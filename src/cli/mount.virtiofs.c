@@ -6,13 +6,16 @@
  *
  *   mount.virtiofs SPEC DIR [-sfnv] [-N NAMESPACE] [-o OPTIONS] [-t TYPE]
  */
+#include <errno.h>
 #include <getopt.h>
 #include <libmount/libmount.h>
 #include <limits.h>
 #include <locale.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "escape.h"
@@ -90,6 +93,64 @@ static int wait_from_fstab(struct vfc_ctx *ctx, struct vfc_mount_req *req)
 	return r;
 }
 
+/*
+ * Run set-uid root by a user (mount(8) drops its privileges before it runs a
+ * helper, so a user fstab line reaches us so): start from nothing the user
+ * chose. The environment goes (libmount would read LIBMOUNT_FSTAB and the
+ * like once we are root throughout; our policy file is read with
+ * secure_getenv()).
+ */
+static void restrict_environment(void)
+{
+	clearenv();
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+}
+
+/*
+ * A user's mount: only what an fstab line with user or users allows, on that
+ * line's mountpoint, with that line's options (as mount(8) allows it), no
+ * other mount namespace and no module loading. Then root throughout, so that
+ * libmount mounts and records it as mount(8) would have. MNT_EX_* or 0.
+ */
+static int become_user_mount(struct vfc_ctx *ctx, struct vfc_mount_req *req, char **ret_target,
+			     char **ret_options)
+{
+	struct passwd *pw;
+	uid_t uid = getuid();
+	int r;
+
+	if (req->namespace) {
+		cli_error("-N: must be superuser to mount in another namespace");
+		return MNT_EX_USAGE;
+	}
+	pw = getpwuid(uid);
+	if (!pw) {
+		cli_error("user %u: not in the user database", (unsigned int)uid);
+		return MNT_EX_USAGE;
+	}
+	r = vfc_plan_user_mount(ctx, req->spec, req->target, pw->pw_name, ret_target, ret_options);
+	if (r == -EPERM) {
+		_cleanup_free_ char *shown = vfc_escape_display(req->spec);
+
+		cli_error("%s: must be superuser to mount '%s' there: no fstab line for it allows "
+			  "users (option user or users)",
+			  req->target, shown ? shown : "");
+		return MNT_EX_USAGE;
+	}
+	if (r < 0) {
+		cli_error("cannot read fstab: %s", strerror(-r));
+		return MNT_EX_SYSERR;
+	}
+	req->target = *ret_target;
+	req->options = *ret_options;
+	req->flags |= VFC_MOUNT_NOMODLOAD;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+		cli_error("cannot become root for the mount: %s", strerror(errno));
+		return MNT_EX_SYSERR;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -102,12 +163,14 @@ int main(int argc, char **argv)
 		.default_wait_ms = VFC_BOOT_WAIT_MS,
 		.flags = VFC_MOUNT_HELPER,
 	};
+	_cleanup_free_ char *tag = NULL, *user_target = NULL, *user_options = NULL, *ns_path = NULL;
+	bool verbose = false, restricted = getuid() != geteuid();
 	struct vfc_mount_result res;
-	_cleanup_free_ char *tag = NULL;
 	struct vfc_ctx *ctx;
-	bool verbose = false;
 	int c, ret;
 
+	if (restricted)
+		restrict_environment();
 	setlocale(LC_ALL, "");
 	/*
 	 * mount(8) passes SPEC and DIR first, before any option, and a tag may
@@ -137,7 +200,17 @@ int main(int argc, char **argv)
 			verbose = true;
 			break;
 		case 'N':
-			req.namespace = optarg;
+			/* A PID stands for its mount namespace, as with mount -N. */
+			if (*optarg && strspn(optarg, "0123456789") == strlen(optarg)) {
+				free(ns_path);
+				if (asprintf(&ns_path, "/proc/%s/ns/mnt", optarg) < 0) {
+					cli_error("out of memory");
+					return MNT_EX_SYSERR;
+				}
+				req.namespace = ns_path;
+			} else {
+				req.namespace = optarg;
+			}
 			break;
 		case 'o':
 			req.options = optarg;
@@ -184,6 +257,13 @@ int main(int argc, char **argv)
 	if (wait_from_fstab(ctx, &req) < 0) {
 		vfc_ctx_unref(ctx);
 		return MNT_EX_USAGE;
+	}
+	if (restricted) {
+		ret = become_user_mount(ctx, &req, &user_target, &user_options);
+		if (ret != 0) {
+			vfc_ctx_unref(ctx);
+			return ret;
+		}
 	}
 
 	vfc_mount(ctx, &req, &res);

@@ -55,7 +55,7 @@ SHARES=(
 # runner also fails a scenario after which a unit has failed, or the kernel
 # logged more than two "virtio-fs: tag <...> not found" lines.
 BOOTS=(
-	"6.12 6.12 boot-units installed fstab-boot late-device hotplug-add hotplug-remove hotplug-readd remount user-mount fstab-generated unknown-tag"
+	"6.12 6.12 boot-units installed fstab-boot late-device hotplug-add hotplug-remove hotplug-readd remount user-mount namespace fstab-generated unknown-tag"
 	"all  6.12 boot-units installed automount-all automount-all-hotplug purge"
 	"6.1  6.1  boot-units installed fstab-61 hotplug-61"
 )
@@ -71,10 +71,6 @@ SYS_SHUTDOWN_MAX=60
 # A scenario that fails because of a bug an open issue fixes, with that
 # issue's words. It must fail: a pass fails the suite until the mark goes.
 XFAIL=(
-	[6.12:boot-units]='issue 12: "a generator ... adds to the mount unit ... a Wants=/After= on the share'"'"'s device unit, so boot waits for the share the systemd way" (today the fstab units of 0.1.0042, offline at boot, and 0.0.2000, not there yet, fail after the helper'"'"'s 10 s wait)'
-	[6.1:boot-units]='issue 12: "a generator ... adds to the mount unit ... a Wants=/After= on the share'"'"'s device unit, so boot waits for the share the systemd way" (today the fstab unit of 0.0.2000, not there yet, fails after the helper'"'"'s 10 s wait)'
-	[6.12:user-mount]='issue 11: "An fstab line with user/users/owner fails for a non-root user (must be superuser)"'
-	[6.12:hotplug-readd]='issue 12: "a share removed and re-added at once keeps a dead mount"'
 	[6.12:fstab-generated]='issue 14: "virtiofs-ccw fstab > /etc/fstab.new prints lines whose mountpoints do not exist; mount -a then mounts nothing"'
 )
 

@@ -69,11 +69,43 @@ static void test_fstab(void **state)
 	fstab_is("/mnt/virtiofs/\\x2e.", "/mnt/virtiofs/\\134x2e.");
 }
 
+/* Each case as systemd-escape --path --suffix=mount prints it (systemd 252). */
+static void test_unit_path(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "/srv/data", "srv-data.mount" },
+		{ "/", "-.mount" },
+		{ "/srv//a/", "srv-a.mount" },
+		{ "/a/./b", "a-b.mount" },
+		{ "/mnt/a b", "mnt-a\\x20b.mount" },
+		{ "/srv/my-data", "srv-my\\x2ddata.mount" },
+		{ "/.hidden/x", "\\x2ehidden-x.mount" },
+		{ "/srv/.x", "srv-.x.mount" },
+		{ "/srv/\xc3\xa4", "srv-\\xc3\\xa4.mount" },
+		{ "/a\\b", "a\\x5cb.mount" },
+		{ "/mnt/$(x)", "mnt-\\x24\\x28x\\x29.mount" },
+	};
+	char *got;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = vfc_escape_unit_path(cases[i][0], ".mount");
+		assert_non_null(got);
+		assert_string_equal(got, cases[i][1]);
+		free(got);
+	}
+	assert_null(vfc_escape_unit_path("relative", ".mount"));
+	got = vfc_escape_unit_path("/sys/subsystem/virtiofs/by-busid/0.0.1a12", ".device");
+	assert_string_equal(got, "sys-subsystem-virtiofs-by\\x2dbusid-0.0.1a12.device");
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_display),
 		cmocka_unit_test(test_fstab),
+		cmocka_unit_test(test_unit_path),
 	};
 
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);

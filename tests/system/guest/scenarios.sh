@@ -127,6 +127,8 @@ scenario_installed() {
 	*) fail "dpkg says virtiofs-ccw is '$st', expected installed, s390x" ;;
 	esac
 	[ -x /sbin/mount.virtiofs ] || fail "no /sbin/mount.virtiofs for mount(8)"
+	[ "$(stat -c '%a %U' /usr/sbin/mount.virtiofs)" = "4755 root" ] ||
+		fail "mount.virtiofs is $(stat -c '%a %U' /usr/sbin/mount.virtiofs), expected set-uid root (4755 root)"
 	run dpkg --verify virtiofs-ccw
 	# the boots' policy files change the one conffile, as an administrator does
 	grep -v ' c /etc/virtiofs-ccw.conf$' /tmp/out | grep . && fail "dpkg --verify: $(head -n1 /tmp/out)"
@@ -150,6 +152,18 @@ scenario_fstab_boot() {
 		[ "$t" -gt "$last" ] && last=$t
 	done
 	figure boot-to-fstab-mounted "$(awk -v t="$last" 'BEGIN { print t / 1e6 }')"
+	# each share is a device unit, by bus-ID and by tag (90-virtiofs-ccw.rules)
+	for u in 'sys-subsystem-virtiofs-by\x2dbusid-0.0.1a12.device' \
+		'sys-subsystem-virtiofs-by\x2dtag-share0.device' \
+		'sys-subsystem-virtiofs-by\x2dbusid-0.0.0002.device' \
+		'sys-subsystem-virtiofs-by\x2dtag-share3.device'; do
+		[ "$(systemctl is-active "$u")" = active ] || {
+			systemctl list-units --no-pager --all 'sys-subsystem-virtiofs*'
+			fail "$u is $(systemctl is-active "$u"), expected active"
+		}
+	done
+	systemctl show -P BindsTo srv-data.mount | grep -qF 'busid-0.0.1a12.device' ||
+		fail "srv-data.mount is not bound to its share: BindsTo=$(systemctl show -P BindsTo srv-data.mount)"
 	expect_no_mount /srv/late
 	expect_no_mount /srv/hot
 	no_stacking
@@ -206,8 +220,28 @@ scenario_hotplug_remove() {
 	[ "$(mounts_of hot0)" = 0 ] || fail "hot0 still mounted: $(virtiofs_mount_list | tr '\n' '|')"
 }
 
-# hotplug-readd: added, then removed and added again at once: one live mount
-# (a new device number), never the dead one of the device that went
+# watch_gone DIR FILE: in the background, note in FILE when nothing is mounted
+# at DIR (bash builtins only, every 20 ms) -> WATCH_PID
+watch_gone() {
+	local want=" $(mi_escape "$1") "
+	(
+		exec {sfd}<> <(:)
+		while :; do
+			found=
+			while IFS= read -r line; do
+				case $line in *"$want"*) found=1 ;; esac
+			done </proc/self/mountinfo
+			[ -n "$found" ] || : >"$2"
+			read -r -t 0.02 -u "$sfd" _
+		done
+	) &
+	WATCH_PID=$!
+}
+
+# hotplug-readd: added, then removed and added again at once: one live
+# mount, never the dead one of the device that went. (The new mount may get
+# the old one's device number and mount ID back: the kernel reuses the lowest
+# free ones. What tells is that the old one was taken away in between.)
 scenario_hotplug_readd() {
 	local old_dev mon rc
 	hot_add 0.0.2000
@@ -215,8 +249,10 @@ scenario_hotplug_readd() {
 	settle
 	old_dev=$(st_dev /srv/hot)
 	echo "  /srv/hot: st_dev $old_dev"
+	rm -f /tmp/hot-gone
 	udevadm monitor --kernel --subsystem-match=ccw >/tmp/monitor.log 2>&1 &
 	mon=$!
+	watch_gone /srv/hot /tmp/hot-gone
 	sleep 0.5
 	request hotplug-del 0.0.2000
 	request hotplug-add 0.0.2000
@@ -226,15 +262,16 @@ scenario_hotplug_readd() {
 	rc=$?
 	kill "$mon"
 	wait "$mon" 2>/dev/null
-	[ "$rc" = 0 ] || fail "0.0.2000 was not removed and added again: $(tr '\n' '|' </tmp/monitor.log)"
-	test -e /sys/bus/ccw/devices/0.0.2000 || fail "0.0.2000 is not there after the re-add"
-	wait_for 30 sh -c '[ "$(awk '\''$5 == "/srv/hot" { d = $3 } END { print d }'\'' /proc/self/mountinfo)" != "$1" ]' \
-		sh "$old_dev"
+	[ "$rc" = 0 ] || { kill "$WATCH_PID"; fail "0.0.2000 was not removed and added again: $(tr '\n' '|' </tmp/monitor.log)"; }
+	wait_for 30 mounted_as /srv/hot hot0
 	settle
-	echo "  /srv/hot now: st_dev $(st_dev /srv/hot), $(mounts_at /srv/hot) mount(s) there"
+	kill "$WATCH_PID"
+	wait "$WATCH_PID" 2>/dev/null
+	echo "  /srv/hot now: st_dev $(st_dev /srv/hot), $(mounts_at /srv/hot) mount(s) there," \
+		"$([ -e /tmp/hot-gone ] && echo "detached in between" || echo "never detached")"
+	[ -e /tmp/hot-gone ] ||
+		fail "/srv/hot was never detached while its device went and came: the dead mount stayed"
 	[ "$(mounts_at /srv/hot)" = 1 ] || fail "$(mounts_at /srv/hot) mounts at /srv/hot after the re-add, expected 1"
-	[ "$(st_dev /srv/hot)" != "$old_dev" ] ||
-		fail "/srv/hot still holds the dead mount of the removed device (st_dev $old_dev)"
 	expect_once /srv/hot hot0
 	hot_del 0.0.2000
 	wait_for 30 not_mounted /srv/hot || fail "/srv/hot still mounted after the final removal"
@@ -268,6 +305,40 @@ scenario_user_mount() {
 	run setpriv --reuid=tester --regid=tester --clear-groups umount /mnt/user
 	expect_rc 0
 	expect_no_mount /mnt/user
+}
+
+# ns_mount_at PID DIR: "FSTYPE SOURCE" of the topmost mount at DIR in PID's mount namespace
+ns_mount_at() {
+	MP=$2 awk '$5 == ENVIRON["MP"] {
+			for (i = 7; i <= NF; i++) if ($i == "-") { r = $(i + 1) " " $(i + 2); break }
+		}
+		END { print r }' "/proc/$1/mountinfo"
+}
+
+# namespace: mount.virtiofs -N, by PID and by path: the target is looked up
+# in that mount namespace (a directory that exists only there), the mount
+# appears there and not here
+scenario_namespace() {
+	local pid
+	unshare --mount --propagation private sh -c \
+		'mount -t tmpfs ns /mnt && mkdir /mnt/by-pid /mnt/by-path && exec sleep 120' &
+	pid=$!
+	wait_for 10 sh -c '[ -d /proc/$1/root/mnt/by-path ]' sh "$pid" ||
+		fail "the namespace did not come up"
+	[ ! -e /mnt/by-pid ] || fail "/mnt/by-pid exists outside the namespace"
+	run mount.virtiofs 0.0.1a12 /mnt/by-pid -N "$pid"
+	expect_rc 0
+	run mount.virtiofs share1 /mnt/by-path -N "/proc/$pid/ns/mnt"
+	expect_rc 0
+	[ "$(ns_mount_at "$pid" /mnt/by-pid)" = "virtiofs share0" ] ||
+		fail "no share0 at /mnt/by-pid in the namespace: $(ns_mount_at "$pid" /mnt/by-pid)"
+	[ "$(ns_mount_at "$pid" /mnt/by-path)" = "virtiofs share1" ] ||
+		fail "no share1 at /mnt/by-path in the namespace: $(ns_mount_at "$pid" /mnt/by-path)"
+	expect_no_mount /mnt/by-pid
+	expect_no_mount /mnt/by-path
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	return 0
 }
 
 # fstab-generated: the lines "virtiofs-ccw fstab" prints mount as printed

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtiofs-ccw-udev: run by 90-virtiofs-ccw.rules (IMPORT{program}) for the
+ * virtio device of a virtio-fs CCW device. Prints udev properties:
+ *
+ *   VIRTIOFS_CCW_BUSID=0.0.1a12
+ *   VIRTIOFS_CCW_ALIASES=/sys/subsystem/virtiofs/by-busid/0.0.1a12 /sys/subsystem/virtiofs/by-tag/share0
+ *   VIRTIOFS_CCW_WANTS=srv-data.mount
+ *
+ * The rule makes the aliases the device unit's (SYSTEMD_ALIAS) and has
+ * systemd start the fstab mount units that name the share (SYSTEMD_WANTS).
+ * The tag is the host's text: it appears only as one escaped path
+ * component, so no byte of it can add an alias or leave the prefix.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "config.h"
+#include "discover.h"
+#include "plan.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s KERNEL-NAME\n"
+		"\n"
+		"Print the udev properties of a virtio-fs CCW device for 90-virtiofs-ccw.rules.\n"
+		"KERNEL-NAME is its virtio device (virtio2), its bus-ID or its export index.\n"
+		"\n"
+		"Exit status: 0 success, 1 usage, 2 system error, 32 not a virtio-fs device.\n",
+		program_invocation_short_name);
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_free_ char *by_busid = NULL, *by_tag = NULL, *wants = NULL;
+	struct vfc_fstab_entry *e = NULL;
+	struct vfc_device *dev = NULL;
+	struct vfc_config *cfg = NULL;
+	char busid[VFC_BUSID_STRLEN];
+	struct vfc_ctx *ctx;
+	size_t n = 0;
+	int r;
+
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return MNT_EX_SUCCESS;
+	}
+	if (argc != 2) {
+		usage(stderr);
+		return MNT_EX_USAGE;
+	}
+	ctx = cli_ctx_new(0);
+	if (!ctx)
+		return MNT_EX_SYSERR;
+	/* The tags of bus-IDs on kernels without the export; a bad file is not followed. */
+	if (vfc_config_load(NULL, &cfg, NULL) == 0) {
+		vfc_ctx_set_config(ctx, cfg);
+		vfc_config_unref(cfg);
+	}
+	r = vfc_device_new_from_kernel_name(ctx, argv[1], &dev);
+	if (r < 0) {
+		vfc_ctx_unref(ctx);
+		return r == -ENOMEM ? MNT_EX_SYSERR : MNT_EX_FAIL;
+	}
+	vfc_busid_format(vfc_device_get_busid(dev), busid);
+	by_busid = vfc_plan_alias_busid(vfc_device_get_busid(dev));
+	if (vfc_device_get_tag(dev))
+		by_tag = vfc_plan_alias_tag(vfc_device_get_tag(dev));
+	r = vfc_plan_fstab(ctx, &e, &n);
+	if (r >= 0)
+		r = vfc_plan_device_wants(dev, e, n, &wants);
+	vfc_fstab_entries_free(e, n);
+	if (r < 0 || !by_busid || (vfc_device_get_tag(dev) && !by_tag)) {
+		vfc_device_unref(dev);
+		vfc_ctx_unref(ctx);
+		return MNT_EX_SYSERR;
+	}
+	printf("VIRTIOFS_CCW_BUSID=%s\n", busid);
+	printf("VIRTIOFS_CCW_ALIASES=%s%s%s\n", by_busid, by_tag ? " " : "", by_tag ? by_tag : "");
+	printf("VIRTIOFS_CCW_WANTS=%s\n", wants);
+	vfc_device_unref(dev);
+	vfc_ctx_unref(ctx);
+	return fflush(stdout) == 0 ? MNT_EX_SUCCESS : MNT_EX_SYSERR;
+}
