@@ -25,6 +25,7 @@ enum {
 	VFC_MOUNT_LAZY = 1 << 4,    /* umount: detach now, clean up when unused */
 	VFC_MOUNT_NOMODLOAD = 1 << 5, /* do not load the virtiofs module */
 	VFC_MOUNT_IDEMPOTENT = 1 << 6, /* the tag mounted on the target already: done (hotplug) */
+	VFC_MOUNT_TAG = 1 << 7,        /* spec is a tag, whatever it looks like (mount --tag) */
 };
 
 struct vfc_mount_req {

@@ -33,6 +33,12 @@ int vfc_device_new_from_spec(struct vfc_ctx *ctx, const char *spec, struct vfc_d
  */
 char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err);
 
+/*
+ * Would @text, as a SPEC, be read as a bus-ID (or refused as a mistyped one)
+ * rather than as a tag? Then a share with that tag is named by its bus-ID.
+ */
+bool vfc_spec_reads_as_busid(const char *text);
+
 /* What a SPEC resolves to, for mounting. */
 struct vfc_spec {
 	char *tag;     /* on success: the tag to mount */
@@ -49,5 +55,11 @@ struct vfc_spec {
  */
 int vfc_spec_resolve(struct vfc_ctx *ctx, const char *spec, struct vfc_spec *ret);
 void vfc_spec_clear(struct vfc_spec *s);
+
+/*
+ * As vfc_spec_resolve(), for @tag taken as a tag whatever it looks like
+ * (virtiofs-ccw mount --tag): how a tag that spells a bus-ID is reached.
+ */
+int vfc_spec_resolve_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_spec *ret);
 
 #endif

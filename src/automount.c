@@ -99,7 +99,8 @@ static int apply_mount(struct vfc_ctx *ctx, const struct vfc_action *a,
 		.target = a->target,
 		.options = a->options,
 		.wait_ms = 0,
-		.flags = VFC_MOUNT_IDEMPOTENT,
+		/* the plan's tag, which may spell a bus-ID: taken as the tag it is */
+		.flags = VFC_MOUNT_IDEMPOTENT | VFC_MOUNT_TAG,
 	};
 	_cleanup_close_ int basefd = -1;
 	const char *name = NULL;

@@ -157,6 +157,7 @@ static bool is_libmount_tagname(const char *name)
 
 struct mount_wait {
 	const char *spec_text;
+	bool as_tag;
 	struct vfc_spec spec;
 	int r;
 };
@@ -284,7 +285,8 @@ static int spec_settled(struct vfc_ctx *ctx, void *userdata)
 	struct mount_wait *w = userdata;
 
 	vfc_spec_clear(&w->spec);
-	w->r = vfc_spec_resolve(ctx, w->spec_text, &w->spec);
+	w->r = w->as_tag ? vfc_spec_resolve_tag(ctx, w->spec_text, &w->spec)
+			 : vfc_spec_resolve(ctx, w->spec_text, &w->spec);
 	if (w->r == -ENOMEM)
 		return w->r;
 	return w->spec.can_wait ? 0 : 1;
@@ -292,7 +294,7 @@ static int spec_settled(struct vfc_ctx *ctx, void *userdata)
 
 int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res)
 {
-	struct mount_wait w = { .spec_text = req->spec };
+	struct mount_wait w = { .spec_text = req->spec, .as_tag = !!(req->flags & VFC_MOUNT_TAG) };
 	bool refused = false, retried = false;
 	long long deadline;
 	int wait_ms, r;

@@ -41,6 +41,11 @@ static bool looks_like_busid(const char *s)
 	return isxdigit((unsigned char)s[a + 2 + b]);
 }
 
+bool vfc_spec_reads_as_busid(const char *text)
+{
+	return vfc_busid_parse(text, NULL, NULL, NULL) == 0 || looks_like_busid(text);
+}
+
 int vfc_device_new_from_spec(struct vfc_ctx *ctx, const char *spec, struct vfc_device **ret)
 {
 	enum vfc_busid_form form;
@@ -296,6 +301,30 @@ int vfc_spec_resolve(struct vfc_ctx *ctx, const char *spec, struct vfc_spec *ret
 		return r;
 	}
 	r = device_tag(ctx, spec, dev, ret);
+	vfc_device_unref(dev);
+	return r;
+}
+
+int vfc_spec_resolve_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_spec *ret)
+{
+	struct vfc_device *dev = NULL;
+	int r;
+
+	*ret = (struct vfc_spec){ 0 };
+	if (!*tag || strlen(tag) > VFC_TAG_MAX || strchr(tag, '\n')) {
+		_cleanup_free_ char *shown = vfc_escape_display(tag);
+
+		return refused(ret, -EINVAL, false, "'%s': not a tag: 1 to %d bytes, no newline",
+			       shown ? shown : "", VFC_TAG_MAX);
+	}
+	r = vfc_device_new_from_tag(ctx, tag, &dev);
+	if (r == -ENOENT)
+		return resolved(ret, tag, true, devices_coming(ctx));
+	if (r < 0) {
+		ret->message = vfc_spec_strerror(ctx, tag, r);
+		return r;
+	}
+	r = device_tag(ctx, tag, dev, ret);
 	vfc_device_unref(dev);
 	return r;
 }

@@ -10,9 +10,11 @@
 #include "discover.h"
 #include "escape.h"
 #include "plan.h"
+#include "spec.h"
 
 #define DEFAULT_BASE	"/mnt/virtiofs"
-#define DEFAULT_OPTIONS "defaults,nofail"
+/* The lines mount as printed: mount(8) and systemd make the mountpoint (X-mount.mkdir). */
+#define DEFAULT_OPTIONS "defaults,nofail,X-mount.mkdir"
 
 static void usage(FILE *out)
 {
@@ -55,7 +57,8 @@ static int print_line(struct vfc_device *dev, bool by_busid, const char *base, c
 		return 0;
 	}
 	target = vfc_plan_target(base, tag);
-	msrc = vfc_escape_fstab(by_busid ? busid : tag);
+	/* A tag that reads as a bus-ID would name another device: use the bus-ID. */
+	msrc = vfc_escape_fstab(by_busid || vfc_spec_reads_as_busid(tag) ? busid : tag);
 	mtarget = target ? vfc_escape_fstab(target) : NULL;
 	mopts = vfc_escape_fstab(opts);
 	if (!msrc || !mtarget || !mopts)

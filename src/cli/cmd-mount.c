@@ -31,6 +31,7 @@ static void mount_usage(FILE *out)
 		"                       device (default: the %2$s option, else 0;\n"
 		"                       with --all %3$d)\n"
 		"  -f, --fake           resolve and report, mount nothing\n"
+		"  -t, --tag            SPEC is a tag, even one that spells a bus-ID\n"
 		"  -v, --verbose        say what is done\n"
 		"  -h, --help           show this help\n"
 		"\n"
@@ -130,6 +131,7 @@ int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv)
 		{ "options", required_argument, NULL, 'o' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "fake", no_argument, NULL, 'f' },
+		{ "tag", no_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -142,10 +144,13 @@ int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv)
 	size_t n = 0;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "ao:w:fvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ao:w:ftvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;
+			break;
+		case 't':
+			req.flags |= VFC_MOUNT_TAG;
 			break;
 		case 'o':
 			req.options = optarg;

@@ -38,12 +38,15 @@ MODPROBE=modprobe
 # ---- shares -------------------------------------------------------------------------
 # As in the e2e suite (kind devno busid hostid tag). QEMU's default NIC takes
 # 0.0.0000 and subchannel 0, 0.0.1a12 subchannel 1, so the share without a
-# devno lands on 0.0.0002. The fstab lines of each boot are in boots/NAME.
+# devno lands on 0.0.0002. 0.0.1c00's tag spells 0.0.1a12's bus-ID (the host
+# chooses tags): it must never be what a 0.0.1a12 line mounts. The fstab
+# lines of each boot are in boots/NAME.
 SHARES=(
 	"cold fe.0.1a12 0.0.1a12 fe.0.1a12 share0"
 	"cold -         0.0.0002 fe.0.0002 share1"
 	"cold fe.1.0042 0.1.0042 fe.1.0042 share2"
 	"cold fe.0.1b00 0.0.1b00 fe.0.1b00 share3"
+	"cold fe.0.1c00 0.0.1c00 fe.0.1c00 0.0.1a12"
 	"hot  fe.0.2000 0.0.2000 fe.0.2000 hot0"
 )
 
@@ -55,7 +58,7 @@ SHARES=(
 # runner also fails a scenario after which a unit has failed, or the kernel
 # logged more than two "virtio-fs: tag <...> not found" lines.
 BOOTS=(
-	"6.12 6.12 boot-units installed fstab-boot late-device hotplug-add hotplug-remove hotplug-readd remount user-mount namespace fstab-generated unknown-tag"
+	"6.12 6.12 boot-units installed fstab-boot late-device hotplug-add hotplug-remove hotplug-readd remount user-mount namespace lookalike fstab-generated unknown-tag"
 	"all  6.12 boot-units installed automount-all automount-all-hotplug purge"
 	"6.1  6.1  boot-units installed fstab-61 hotplug-61"
 )
@@ -71,7 +74,7 @@ SYS_SHUTDOWN_MAX=60
 # A scenario that fails because of a bug an open issue fixes, with that
 # issue's words. It must fail: a pass fails the suite until the mark goes.
 XFAIL=(
-	[6.12:fstab-generated]='issue 14: "virtiofs-ccw fstab > /etc/fstab.new prints lines whose mountpoints do not exist; mount -a then mounts nothing"'
+	# none open now; the form: [BOOT:SCENARIO]='issue N: "the issue's words"'
 )
 
 # ---- host dependencies ---------------------------------------------------------------

@@ -5,6 +5,7 @@
  * the filesystem or failing as each test asks.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <libkmod.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -162,6 +164,53 @@ static void test_loaded_but_absent(void **state)
 	vfc_ctx_unref(ctx);
 }
 
+/* /sys/module/virtiofs/initstate, as the kernel shows a module being initialised. */
+static void write_initstate(const char *state)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "mkdir -p '%s/sys/module/virtiofs'", root);
+	assert_int_equal(system(path), 0);
+	snprintf(path, sizeof(path), "%s/sys/module/virtiofs/initstate", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", state);
+	fclose(f);
+}
+
+static void *register_later(void *arg)
+{
+	(void)arg;
+	usleep(300000);
+	write_filesystems("nodev\tproc\nnodev\tfuse\nnodev\tvirtiofs\n");
+	write_initstate("live");
+	return NULL;
+}
+
+/* A module still coming (loaded by someone else right now): its filesystem is waited for. */
+static void test_coming(void **state)
+{
+	struct vfc_ctx *ctx = new_ctx();
+	struct timespec t0, t1;
+	char path[512];
+	pthread_t t;
+
+	(void)state;
+	write_initstate("coming");
+	expect_probe(0, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pthread_create(&t, NULL, register_later, NULL), 0);
+	assert_int_equal(vfc_modload_virtiofs(ctx), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pthread_join(t, NULL);
+	assert_true(t1.tv_sec - t0.tv_sec < 4);
+	assert_true(vfc_fs_is_registered("virtiofs"));
+	vfc_ctx_unref(ctx);
+	snprintf(path, sizeof(path), "rm -rf '%s/sys'", root);
+	assert_int_equal(system(path), 0);
+}
+
 static void test_not_root(void **state)
 {
 	struct vfc_ctx *ctx = new_ctx();
@@ -188,6 +237,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_module, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blacklisted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loaded_but_absent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_coming, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_not_prefix, setup, teardown),
 	};

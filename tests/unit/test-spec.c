@@ -138,6 +138,26 @@ static void test_busid_authoritative(void **state)
 	ctx = new_ctx("shapes");
 	resolves(ctx, "0.0.1a12", "share0");
 	resolves(ctx, "0.1.0042", "0.0.1a12");
+	/* ... or as a tag, when asked to (mount --tag) */
+	{
+		struct vfc_spec s;
+
+		assert_int_equal(vfc_spec_resolve_tag(ctx, "0.0.1a12", &s), 0);
+		assert_string_equal(s.tag, "0.0.1a12");
+		assert_false(s.plain);
+		vfc_spec_clear(&s);
+		assert_int_equal(vfc_spec_resolve_tag(ctx, "share0", &s), 0);
+		assert_string_equal(s.tag, "share0");
+		vfc_spec_clear(&s);
+		/* no device has it, and 0.0.0002 is still coming */
+		assert_int_equal(vfc_spec_resolve_tag(ctx, "0.4.1a12", &s), 0);
+		assert_true(s.plain);
+		assert_true(s.can_wait);
+		vfc_spec_clear(&s);
+		assert_int_equal(vfc_spec_resolve_tag(ctx, "", &s), -EINVAL);
+		assert_non_null(strstr(s.message, "not a tag"));
+		vfc_spec_clear(&s);
+	}
 	vfc_ctx_unref(ctx);
 }
 

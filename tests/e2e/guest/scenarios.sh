@@ -428,7 +428,7 @@ scenario_fstab() {
 }
 
 # fstab-helper: 6.12: `virtiofs-ccw fstab` prints exactly one line per share,
-# "TAG /mnt/virtiofs/TAG virtiofs defaults,nofail 0 0", --by-busid the same
+# "TAG /mnt/virtiofs/TAG virtiofs defaults,nofail,X-mount.mkdir 0 0", --by-busid the same
 # with the bus-ID; that output (with X-mount.mkdir) in /etc/fstab is mounted
 # by `virtiofs-ccw mount --all`. 6.1: no lines, one comment per share saying
 # the kernel does not export tags.
@@ -448,15 +448,15 @@ scenario_fstab_helper() {
 	fi
 	[ "$(wc -l </tmp/out)" = "$n" ] || fail "fstab printed $(wc -l </tmp/out) lines, expected $n"
 	while IFS=$TAB read -r busid hostid tag; do
-		grep -qxF "$tag /mnt/virtiofs/$tag virtiofs defaults,nofail 0 0" /tmp/out ||
-			fail "fstab lacks '$tag /mnt/virtiofs/$tag virtiofs defaults,nofail 0 0'"
+		grep -qxF "$tag /mnt/virtiofs/$tag virtiofs defaults,nofail,X-mount.mkdir 0 0" /tmp/out ||
+			fail "fstab lacks '$tag /mnt/virtiofs/$tag virtiofs defaults,nofail,X-mount.mkdir 0 0'"
 	done </tmp/expected
 	run virtiofs-ccw fstab --by-busid
 	expect_rc 0
 	[ "$(wc -l </tmp/out)" = "$n" ] || fail "fstab --by-busid printed $(wc -l </tmp/out) lines, expected $n"
 	while IFS=$TAB read -r busid hostid tag; do
-		grep -qxF "$busid /mnt/virtiofs/$tag virtiofs defaults,nofail 0 0" /tmp/out ||
-			fail "fstab --by-busid lacks '$busid /mnt/virtiofs/$tag virtiofs defaults,nofail 0 0'"
+		grep -qxF "$busid /mnt/virtiofs/$tag virtiofs defaults,nofail,X-mount.mkdir 0 0" /tmp/out ||
+			fail "fstab --by-busid lacks '$busid /mnt/virtiofs/$tag virtiofs defaults,nofail,X-mount.mkdir 0 0'"
 	done </tmp/expected
 	# What it prints is what mount --all takes.
 	run virtiofs-ccw fstab --by-busid -o defaults,nofail,X-mount.mkdir
@@ -1347,7 +1347,7 @@ scenario_hostile_mount() {
 }
 
 # hostile-fstab (6.12): `virtiofs-ccw fstab BUSID...` prints for each exactly
-# "TAG /mnt/virtiofs/DIRNAME virtiofs defaults,nofail 0 0", fields escaped as
+# "TAG /mnt/virtiofs/DIRNAME virtiofs defaults,nofail,X-mount.mkdir 0 0", fields escaped as
 # fstab reads them (\040, \134, \043, \377). Those lines, unchanged, are
 # /etc/fstab, and util-linux's `mount DIR` (by the mountpoint; mount(8) runs
 # mount.virtiofs SOURCE DIR -o ...) mounts exactly that tag there (mountinfo:
@@ -1360,7 +1360,7 @@ scenario_hostile_fstab() {
 	# shellcheck disable=SC2046 # bus-IDs are single words
 	run virtiofs-ccw fstab $(cut -f1 /run/e2e-hidden)
 	expect_rc 0
-	awk -F "$TAB" '{ print $7 " /mnt/virtiofs/" $11 " virtiofs defaults,nofail 0 0" }' /run/e2e-hidden |
+	awk -F "$TAB" '{ print $7 " /mnt/virtiofs/" $11 " virtiofs defaults,nofail,X-mount.mkdir 0 0" }' /run/e2e-hidden |
 		sort >/run/e2e-want
 	sort /tmp/out >/run/e2e-got
 	cmp -s /run/e2e-got /run/e2e-want ||

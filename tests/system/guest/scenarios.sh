@@ -341,10 +341,33 @@ scenario_namespace() {
 	return 0
 }
 
+# lookalike: 0.0.1c00's tag is "0.0.1a12". The bus-ID 0.0.1a12 still names
+# share0 (fstab's /srv/data, mount -t virtiofs); the look-alike share is
+# mounted by its own bus-ID, or by virtiofs-ccw mount --tag; a mistyped
+# bus-ID is refused at once
+scenario_lookalike() {
+	expect_once /srv/data share0
+	mkdir -p /mnt/la1 /mnt/la2 /mnt/la3 /mnt/la4
+	run mount -t virtiofs 0.0.1a12 /mnt/la1
+	expect_rc 0
+	expect_mount /mnt/la1 share0
+	run mount -t virtiofs 0.0.1c00 /mnt/la2
+	expect_rc 0
+	expect_mount /mnt/la2 0.0.1a12
+	run virtiofs-ccw mount --tag 0.0.1a12 /mnt/la3
+	expect_rc 0
+	expect_mount /mnt/la3 0.0.1a12
+	run timeout 5 mount -t virtiofs 0.4.1a12 /mnt/la4
+	expect_rc 32
+	expect_err "not a bus-ID"
+	expect_no_mount /mnt/la4
+	umount /mnt/la1 /mnt/la2 /mnt/la3 || fail "umount failed"
+}
+
 # fstab-generated: the lines "virtiofs-ccw fstab" prints mount as printed
 # with mount -a, each share where its line says
 scenario_fstab_generated() {
-	local src dir rest n=0
+	local src dir rest got n=0
 	run virtiofs-ccw fstab
 	expect_rc 0
 	grep -v '^#' /tmp/out >/tmp/gen.fstab
@@ -353,7 +376,11 @@ scenario_fstab_generated() {
 	while read -r src dir rest; do
 		[ -n "$src" ] || continue
 		n=$((n + 1))
-		mounted_as "$dir" "$src" || {
+		# a source that is a bus-ID (the tag would read as one) mounts that device's tag
+		case $src in
+		0.?.????) got=$(mountinfo_at "$dir") && [ "${got%% *}" = virtiofs ] ;;
+		*) mounted_as "$dir" "$src" ;;
+		esac || {
 			awk '$2 ~ "^/mnt/virtiofs" { print "umount " $2 }' /tmp/gen.fstab | sh 2>/dev/null
 			fail "mount -a of the printed line '$src $dir' left $dir: '$(mountinfo_at "$dir")'"
 		}
@@ -386,6 +413,8 @@ scenario_automount_all() {
 	expect_once /srv/one share1
 	expect_once /run/virtiofs/share2 share2
 	expect_once /run/virtiofs/share3 share3
+	# the share whose tag spells 0.0.1a12: its own, below the base
+	expect_once /run/virtiofs/0.0.1a12 0.0.1a12
 	expect_unit_mounted /srv/data
 	expect_unit_mounted /srv/one
 	no_stacking
