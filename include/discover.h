@@ -24,6 +24,7 @@
 /* Why a device's tag is (not) known. */
 enum vfc_tag_state {
 	VFC_TAG_KNOWN,
+	VFC_TAG_NO_CCW_DRIVER, /* no CCW driver (virtio_ccw) is bound to the device */
 	VFC_TAG_OFFLINE,      /* the CCW device is offline: there is no virtio device yet */
 	VFC_TAG_NO_DRIVER,    /* the virtio device is not bound to virtiofs (module not loaded) */
 	VFC_TAG_NOT_EXPORTED, /* the kernel has no /sys/fs/virtiofs (before Linux 6.9) */
@@ -63,6 +64,8 @@ const char *vfc_device_get_syspath(struct vfc_device *dev);
 bool vfc_device_is_online(struct vfc_device *dev);
 /* The CCW driver bound to the device ("virtio_ccw"), or NULL. */
 const char *vfc_device_get_driver(struct vfc_device *dev);
+/* The export entry ("/sys/fs/virtiofs/2") the tag was read from, or NULL. */
+const char *vfc_device_get_export(struct vfc_device *dev);
 /* The virtio child ("virtio2") once the device is online and probed, or NULL. */
 const char *vfc_device_get_virtio(struct vfc_device *dev);
 /*

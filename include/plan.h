@@ -87,6 +87,9 @@ char *vfc_plan_alias_tag(const char *tag);
  * or the policy file names it, else none (*ret NULL: nothing can bind it).
  */
 int vfc_plan_line_alias(struct vfc_ctx *ctx, const char *spec, char **ret);
+/* Does the fstab line @fe name @dev (by any bus-ID form, or by its tag)? */
+bool vfc_plan_line_names(const struct vfc_fstab_entry *fe, struct vfc_device *dev);
+
 /*
  * The mount units (systemd-escaped, ".mount") of the fstab lines that name
  * @dev and are not noauto, space-separated, "" if none.

@@ -39,6 +39,16 @@ char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err);
  */
 bool vfc_spec_reads_as_busid(const char *text);
 
+/*
+ * A state as one word, lscss-style, for list's STATE column and fstab's
+ * comments: ready, configured (tag from the policy file), no-ccw-driver,
+ * offline, unbound (not bound to virtiofs), unexported (tag not exported
+ * yet), no-export (this kernel exports no tags), bad-tag.
+ */
+const char *vfc_spec_state_name(enum vfc_tag_state st);
+/* The same in words, for people: "device offline", "this kernel does not export tags". */
+const char *vfc_spec_state_reason(enum vfc_tag_state st);
+
 /* What a SPEC resolves to, for mounting. */
 struct vfc_spec {
 	char *tag;     /* on success: the tag to mount */

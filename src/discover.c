@@ -40,6 +40,7 @@ struct vfc_device {
 	char *virtio;
 	bool online;
 	char *tag;
+	char *export; /* /sys/fs/virtiofs/N that holds the tag, when found */
 	enum vfc_tag_state tag_state;
 	char **mountpoints;
 };
@@ -78,6 +79,7 @@ struct vfc_device *vfc_device_unref(struct vfc_device *dev)
 
 	vfc_strv_free(dev->mountpoints);
 	free(dev->tag);
+	free(dev->export);
 	free(dev->virtio);
 	free(dev->driver);
 	free(dev->syspath);
@@ -202,14 +204,20 @@ static void device_read_tag(struct vfc_device *dev)
 
 	/* The export is named by the virtio index; try that first, then look at all. */
 	r = tag_from_entry(dev->virtio + strlen("virtio"), busid, dev->virtio, &dev->tag);
+	if (r != -ENOENT && asprintf(&dev->export, "%s/%s", SYSFS_VIRTIOFS,
+				     dev->virtio + strlen("virtio")) < 0)
+		dev->export = NULL;
 	if (r == -ENOENT) {
 		d = opendir(SYSFS_VIRTIOFS);
 		while (d && (de = readdir(d))) {
 			if (de->d_name[0] == '.')
 				continue;
 			r = tag_from_entry(de->d_name, busid, dev->virtio, &dev->tag);
-			if (r != -ENOENT)
+			if (r != -ENOENT) {
+				if (asprintf(&dev->export, "%s/%s", SYSFS_VIRTIOFS, de->d_name) < 0)
+					dev->export = NULL;
 				break;
+			}
 		}
 	}
 
@@ -290,7 +298,9 @@ static int device_new_from_udev(struct vfc_ctx *ctx, struct udev_device *ccw,
 	if (r == -ENOMEM)
 		return r;
 
-	if (!dev->online) {
+	if (!dev->driver) {
+		dev->tag_state = VFC_TAG_NO_CCW_DRIVER;
+	} else if (!dev->online) {
 		dev->tag_state = VFC_TAG_OFFLINE;
 	} else if (!dev->virtio) {
 		dev->tag_state = VFC_TAG_NO_DRIVER;
@@ -609,6 +619,11 @@ bool vfc_device_is_online(struct vfc_device *dev)
 const char *vfc_device_get_driver(struct vfc_device *dev)
 {
 	return dev->driver;
+}
+
+const char *vfc_device_get_export(struct vfc_device *dev)
+{
+	return dev->export;
 }
 
 const char *vfc_device_get_virtio(struct vfc_device *dev)

@@ -279,6 +279,35 @@ static bool already_there(struct vfc_ctx *ctx, const struct vfc_mount_req *req, 
 	return vfc_tag_is_mounted_on(ctx, tag, target);
 }
 
+/*
+ * Options of virtiofsd, the host's daemon, that people put on the guest's
+ * mount: the guest kernel's virtiofs takes none of them (only dax and
+ * dax=always|never|inode besides the generic VFS ones).
+ */
+static const char *const host_options[] = {
+	"cache",	 "sandbox",	"xattr",	  "no_xattr",	"xattrmap",
+	"uid",		 "gid",		"thread-pool-size", "thread_pool_size", "source",
+	"socket-path",	 "shared-dir",	"announce_submounts", "posix_acl", "writeback",
+	"no_writeback",	 "flock",	"posix_lock",	  "readdirplus", "no_readdirplus",
+	"timeout",	 "allow_direct_io", "modcaps",	  "log_level",	"killpriv_v2",
+};
+
+/* The first host option in @options, or NULL. */
+static const char *find_host_option(const char *options, size_t *ret_len)
+{
+	char *p = (char *)options, *name, *value;
+	size_t nlen, vlen;
+
+	while (p && mnt_optstr_next_option(&p, &name, &nlen, &value, &vlen) == 0)
+		for (size_t i = 0; i < ARRAY_SIZE(host_options); i++)
+			if (strlen(host_options[i]) == nlen &&
+			    strncmp(name, host_options[i], nlen) == 0) {
+				*ret_len = value ? (size_t)(value + vlen - name) : nlen;
+				return name;
+			}
+	return NULL;
+}
+
 /* The wait's question: is the SPEC resolved for good (mountable, or failed for good)? */
 static int spec_settled(struct vfc_ctx *ctx, void *userdata)
 {
@@ -318,6 +347,19 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 			fail(res, r, MNT_EX_FAIL, "%s: the kernel refused '%s' (Invalid argument)",
 			     req->target, req->options);
 		goto done;
+	}
+
+	{
+		size_t len = 0;
+		const char *host = find_host_option(req->options, &len);
+
+		if (host)
+			return fail(res, -EINVAL, MNT_EX_USAGE,
+				    "'%.*s': an option of virtiofsd on the host (its command line, "
+				    "or libvirt's <binary> element), not of the guest's virtiofs, "
+				    "which takes dax, dax=always|never|inode and the generic ones "
+				    "(ro, noexec, ...)",
+				    (int)(len < 64 ? len : 64), host);
 	}
 
 	/* Loading the module is a change to the system: not when only pretending. */

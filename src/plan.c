@@ -531,6 +531,11 @@ int vfc_plan_line_alias(struct vfc_ctx *ctx, const char *spec, char **ret)
 	return 0;
 }
 
+bool vfc_plan_line_names(const struct vfc_fstab_entry *fe, struct vfc_device *dev)
+{
+	return line_names(fe->spec, vfc_device_get_busid(dev), vfc_device_get_tag(dev));
+}
+
 int vfc_plan_device_wants(struct vfc_device *dev, const struct vfc_fstab_entry *e, size_t n,
 			  char **ret)
 {

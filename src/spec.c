@@ -129,7 +129,8 @@ char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err)
 		if (!vfc_have_tag_export(ctx))
 			r = asprintf(&msg,
 				     "'%s': this kernel does not export virtio-fs tags to look it "
-				     "up by (Linux 6.9 or later does), and it is not a bus-ID: %s",
+				     "up by (mainline 6.9 and some distribution kernels do), and it "
+				     "is not a bus-ID: %s",
 				     shown, reason);
 		else if ((tags = exported_tags(ctx)))
 			r = asprintf(&msg, "'%s': no virtio-fs device has this tag (the tags: %s), "
@@ -181,6 +182,7 @@ static bool devices_coming(struct vfc_ctx *ctx)
 		return false;
 	for (size_t i = 0; i < n && !coming; i++) {
 		switch (vfc_device_get_tag_state(devs[i])) {
+		case VFC_TAG_NO_CCW_DRIVER:
 		case VFC_TAG_OFFLINE:
 		case VFC_TAG_NO_DRIVER:
 		case VFC_TAG_NOT_YET:
@@ -192,6 +194,31 @@ static bool devices_coming(struct vfc_ctx *ctx)
 	}
 	vfc_device_array_free(devs, n);
 	return coming;
+}
+
+/* Each state as one word and in words. */
+static const struct {
+	const char *name, *reason;
+} states[] = {
+	[VFC_TAG_KNOWN] = { "ready", "ready" },
+	[VFC_TAG_CONFIGURED] = { "configured", "tag from the policy file" },
+	[VFC_TAG_NO_CCW_DRIVER] = { "no-ccw-driver", "no CCW driver" },
+	[VFC_TAG_OFFLINE] = { "offline", "device offline" },
+	[VFC_TAG_NO_DRIVER] = { "unbound", "not bound to virtiofs" },
+	[VFC_TAG_NOT_YET] = { "unexported", "tag not exported yet" },
+	[VFC_TAG_NOT_EXPORTED] = { "no-export", "this kernel does not export tags" },
+	[VFC_TAG_INVALID] = { "bad-tag", "malformed tag file" },
+};
+
+const char *vfc_spec_state_name(enum vfc_tag_state st)
+{
+	return (size_t)st < ARRAY_SIZE(states) && states[st].name ? states[st].name : "bad-tag";
+}
+
+const char *vfc_spec_state_reason(enum vfc_tag_state st)
+{
+	return (size_t)st < ARRAY_SIZE(states) && states[st].reason ? states[st].reason
+								    : "malformed tag file";
 }
 
 void vfc_spec_clear(struct vfc_spec *s)
@@ -239,14 +266,21 @@ static int device_tag(struct vfc_ctx *ctx, const char *spec, struct vfc_device *
 	case VFC_TAG_KNOWN:
 	case VFC_TAG_CONFIGURED:
 		return resolved(ret, vfc_device_get_tag(dev), false, false);
+	case VFC_TAG_NO_CCW_DRIVER:
+		return refused(ret, -ENXIO, true,
+			       "'%s': device %s has no CCW driver: virtio_ccw is not loaded or "
+			       "does not claim it ('modprobe virtio_ccw'; see lscss)",
+			       shown, busid);
 	case VFC_TAG_OFFLINE:
 		return refused(ret, -ENXIO, true,
 			       "'%s': device %s is offline; set it online with 'chzdev -e %s' or "
-			       "'echo 1 > /sys/bus/ccw/devices/%s/online'",
+			       "'chccwdev -e %s' (virtio_ccw.no_auto= on the kernel command line "
+			       "keeps it offline at boot)",
 			       shown, busid, busid, busid);
 	case VFC_TAG_NO_DRIVER:
 		return refused(ret, -EAGAIN, true,
-			       "'%s': device %s is online but not bound to the virtiofs driver",
+			       "'%s': device %s is online but not bound to the virtiofs driver "
+			       "(is module virtiofs loaded? 'modprobe virtiofs')",
 			       shown, busid);
 	case VFC_TAG_NOT_YET:
 		return refused(ret, -EAGAIN, true,
@@ -256,8 +290,8 @@ static int device_tag(struct vfc_ctx *ctx, const char *spec, struct vfc_device *
 	case VFC_TAG_NOT_EXPORTED:
 		return refused(ret, -EOPNOTSUPP, false,
 			       "'%s': cannot tell the tag of device %s: this kernel does not export "
-			       "virtio-fs tags (Linux 6.9 or later does); mount it by tag, or name "
-			       "its tag in %s ('tag %s = TAG')",
+			       "virtio-fs tags (mainline 6.9 and some distribution kernels do); "
+			       "mount it by tag, or name its tag in %s ('tag %s = TAG')",
 			       shown, busid, cfg ? vfc_config_get_path(cfg) : VFC_CONFIG_PATH, busid);
 	case VFC_TAG_INVALID:
 		break;

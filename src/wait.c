@@ -123,6 +123,7 @@ static int device_settled(struct vfc_ctx *ctx, void *userdata)
 	if (r < 0)
 		return r;
 	switch (vfc_device_get_tag_state(w->dev)) {
+	case VFC_TAG_NO_CCW_DRIVER:
 	case VFC_TAG_OFFLINE:
 	case VFC_TAG_NO_DRIVER:
 	case VFC_TAG_NOT_YET:

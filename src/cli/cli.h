@@ -4,6 +4,7 @@
 #define VFC_CLI_H
 
 #include <errno.h> /* program_invocation_short_name */
+#include <stdbool.h>
 #include <string.h>
 
 #include "ctx.h"
@@ -44,6 +45,8 @@ int cli_devices(struct vfc_ctx *ctx, char **specs, int nspecs, struct vfc_device
 		size_t *ret_n);
 
 int cmd_list(struct vfc_ctx *ctx, int argc, char **argv);
+/* list --info SPEC: every fact about one share, with its source, and the next step. */
+int cli_list_info(struct vfc_ctx *ctx, const char *spec, bool json);
 int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_umount(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_fstab(struct vfc_ctx *ctx, int argc, char **argv);

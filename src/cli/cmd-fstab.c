@@ -50,10 +50,7 @@ static int print_line(struct vfc_device *dev, bool by_busid, const char *base, c
 	if (!tag) {
 		/* A commented line keeps the output pasteable and says why. */
 		printf("# %s: tag unknown (%s): no line\n", busid,
-		       vfc_device_get_tag_state(dev) == VFC_TAG_OFFLINE ? "device offline"
-		       : vfc_device_get_tag_state(dev) == VFC_TAG_NOT_EXPORTED
-			       ? "this kernel does not export tags"
-			       : "device not probed");
+		       vfc_spec_state_reason(vfc_device_get_tag_state(dev)));
 		return 0;
 	}
 	target = vfc_plan_target(base, tag);

@@ -12,8 +12,18 @@
 #include "cli.h"
 #include "discover.h"
 #include "escape.h"
+#include "spec.h"
 
-enum { COL_BUSID, COL_HOSTID, COL_TAG, COL_ONLINE, COL_VIRTIO, COL_MOUNTPOINTS };
+enum {
+	COL_BUSID,
+	COL_HOSTID,
+	COL_TAG,
+	COL_ONLINE,
+	COL_VIRTIO,
+	COL_MOUNTPOINTS,
+	COL_DRIVER,
+	COL_STATE,
+};
 
 static const struct colinfo {
 	const char *name;
@@ -30,6 +40,10 @@ static const struct colinfo {
 	[COL_VIRTIO] = { "VIRTIO", 8, 0, "virtio device once probed" },
 	[COL_MOUNTPOINTS] = { "MOUNTPOINTS", 0.3, SCOLS_FL_WRAP,
 			      "where the tag is mounted as virtiofs" },
+	[COL_DRIVER] = { "DRIVER", 10, 0, "the CCW driver bound to the device (lscss)" },
+	[COL_STATE] = { "STATE", 12, 0,
+			"ready, configured, no-ccw-driver, offline, unbound, unexported,\n"
+			"               no-export or bad-tag (virtiofs-ccw(8))" },
 };
 
 struct list_opts {
@@ -41,7 +55,8 @@ struct list_opts {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s list [OPTIONS] [SPEC...]\n"
+		"Usage: %1$s list [OPTIONS] [SPEC...]\n"
+		"       %1$s list --info [--json] SPEC\n"
 		"\n"
 		"List virtio-fs devices on the CCW bus. A SPEC is a tag or a bus-ID:\n"
 		"0.n.dddd (guest), fe.n.dddd (host, as in libvirt) or dddd (= 0.0.dddd).\n"
@@ -52,6 +67,8 @@ static void usage(FILE *out)
 		"  -o, --output COLS     the columns to show, comma-separated\n"
 		"  -n, --noheadings      do not print a header line\n"
 		"  -r, --raw             raw output (fields separated by one space)\n"
+		"  -i, --info            every fact about one share, where it was read, and\n"
+		"                        the next step\n"
 		"  -h, --help            show this help\n"
 		"\n"
 		"Columns:\n",
@@ -59,7 +76,8 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < ARRAY_SIZE(infos); i++)
 		fprintf(out, "  %-12s %s\n", infos[i].name, infos[i].help);
 	fprintf(out, "\n"
-		     "Tags are shown as the kernel exports them (Linux 6.9 or later). Bytes that\n"
+		     "Tags are shown as the kernel exports them (mainline 6.9 and some\n"
+		     "distribution kernels do). Bytes that\n"
 		     "are not printable appear as \\xHH; in JSON the backslash does too.\n"
 		     "\n"
 		     "Exit status: 0 success, 1 usage error, 2 system error,\n"
@@ -175,6 +193,13 @@ static int add_line(struct libscols_table *tb, const struct list_opts *o, struct
 		case COL_MOUNTPOINTS:
 			r = mountpoints_cell(ln, i, dev);
 			break;
+		case COL_DRIVER:
+			r = set_text(ln, i, vfc_device_get_driver(dev));
+			break;
+		case COL_STATE:
+			r = scols_line_set_data(ln, i,
+						vfc_spec_state_name(vfc_device_get_tag_state(dev)));
+			break;
 		}
 	}
 	return r < 0 ? -ENOMEM : 0;
@@ -238,6 +263,13 @@ static int print_json(const struct list_opts *o, struct vfc_device **devs, size_
 				break;
 			case COL_ONLINE:
 				fputs(vfc_device_is_online(dev) ? "true" : "false", out);
+				break;
+			case COL_DRIVER:
+				r = json_string(out, vfc_device_get_driver(dev));
+				break;
+			case COL_STATE:
+				r = json_string(out,
+						vfc_spec_state_name(vfc_device_get_tag_state(dev)));
 				break;
 			case COL_VIRTIO:
 				r = json_string(out, vfc_device_get_virtio(dev));
@@ -313,6 +345,14 @@ static void explain_unknown_tags(struct vfc_device **devs, size_t n)
 		case VFC_TAG_NOT_EXPORTED:
 			not_exported = true;
 			break;
+		case VFC_TAG_NO_CCW_DRIVER:
+			cli_note("%s: no CCW driver (virtio_ccw not loaded?): tag unknown",
+				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
+			break;
+		case VFC_TAG_NOT_YET:
+			cli_note("%s: bound to virtiofs, tag not exported yet",
+				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
+			break;
 		case VFC_TAG_NO_DRIVER:
 			cli_note("%s: not bound to the virtiofs driver (module virtiofs not "
 				 "loaded?): tag unknown",
@@ -327,7 +367,8 @@ static void explain_unknown_tags(struct vfc_device **devs, size_t n)
 		}
 	}
 	if (not_exported)
-		cli_note("this kernel does not export virtio-fs tags (Linux 6.9 or later does): "
+		cli_note("this kernel does not export virtio-fs tags (mainline 6.9 and some "
+			 "distribution kernels do): "
 			 "tags unknown; mount by tag still works");
 }
 
@@ -338,6 +379,7 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "info", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -347,11 +389,15 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 		.ncolumns = 6,
 	};
 	struct vfc_device **devs = NULL;
+	bool info = false;
 	size_t n = 0;
 	int c, r, ret = MNT_EX_SUCCESS;
 
-	while ((c = getopt_long(argc, argv, "Jo:nrh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jo:nrih", opts, NULL)) != -1) {
 		switch (c) {
+		case 'i':
+			info = true;
+			break;
 		case 'J':
 			o.json = true;
 			break;
@@ -377,6 +423,14 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 	ret = cli_use_config(ctx, NULL);
 	if (ret != MNT_EX_SUCCESS)
 		return ret;
+	if (info) {
+		if (argc - optind != 1) {
+			cli_error("--info takes one SPEC");
+			cli_try_help("list");
+			return MNT_EX_USAGE;
+		}
+		return cli_list_info(ctx, argv[optind], o.json);
+	}
 	ret = cli_devices(ctx, argv + optind, argc - optind, &devs, &n);
 
 	if (ret == MNT_EX_SUCCESS) {

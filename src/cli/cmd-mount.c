@@ -75,7 +75,7 @@ static void report(const struct vfc_mount_req *req, const struct vfc_mount_resul
 static int mount_all(struct vfc_ctx *ctx, const struct vfc_mount_req *tmpl, bool verbose)
 {
 	struct vfc_fstab_entry *e = NULL;
-	size_t n = 0, ok = 0, failed = 0;
+	size_t n = 0, ok = 0, failed = 0, skipped = 0, noauto = 0;
 	int r;
 
 	r = vfc_plan_fstab(ctx, &e, &n);
@@ -88,8 +88,10 @@ static int mount_all(struct vfc_ctx *ctx, const struct vfc_mount_req *tmpl, bool
 		struct vfc_mount_result res;
 		_cleanup_free_ char *opts = NULL;
 
-		if (e[i].noauto)
+		if (e[i].noauto) {
+			noauto++;
 			continue;
+		}
 		req.spec = e[i].spec;
 		req.target = e[i].target;
 		req.options = e[i].options;
@@ -111,6 +113,7 @@ static int mount_all(struct vfc_ctx *ctx, const struct vfc_mount_req *tmpl, bool
 			report(&req, &res, verbose);
 		} else if (e[i].nofail) {
 			/* nofail: say so, but it is no failure of the whole run. */
+			skipped++;
 			cli_note("%s (nofail): %s", e[i].target, res.message ? res.message : "");
 		} else {
 			failed++;
@@ -119,6 +122,11 @@ static int mount_all(struct vfc_ctx *ctx, const struct vfc_mount_req *tmpl, bool
 		vfc_mount_result_clear(&res);
 	}
 	vfc_fstab_entries_free(e, n);
+	/* What was not mounted, in one line, where a nofail failure leaves exit status 0. */
+	if (skipped || (verbose && noauto))
+		cli_note("%zu of %zu virtiofs lines of %s mounted; not mounted: %zu that failed "
+			 "(above; %zu of them nofail), %zu noauto",
+			 ok, n, mnt_get_fstab_path(), skipped + failed, skipped, noauto);
 	if (failed == 0)
 		return MNT_EX_SUCCESS;
 	return ok ? MNT_EX_SOMEOK : MNT_EX_FAIL;

@@ -262,7 +262,7 @@ static void test_enumerate_without_driver(void **state)
 	assert_int_equal(n, 1);
 	busid_is(devs[0], "0.0.1a12");
 	assert_null(vfc_device_get_driver(devs[0]));
-	assert_int_equal(vfc_device_get_tag_state(devs[0]), VFC_TAG_OFFLINE);
+	assert_int_equal(vfc_device_get_tag_state(devs[0]), VFC_TAG_NO_CCW_DRIVER);
 	vfc_device_array_free(devs, n);
 	vfc_ctx_unref(ctx);
 }

@@ -167,7 +167,7 @@ static void test_resolve_states(void **state)
 
 	(void)state;
 	refuses(ctx, "0.0.beef", -ENXIO, true, "set it online with 'chzdev -e 0.0.beef' or "
-					      "'echo 1 > /sys/bus/ccw/devices/0.0.beef/online'");
+					      "'chccwdev -e 0.0.beef'");
 	refuses(ctx, "fe.0.2000", -EAGAIN, true, "not bound to the virtiofs driver");
 	refuses(ctx, "0.0.4711", -EMEDIUMTYPE, false, "not a virtio-fs device");
 	refuses(ctx, "0.0.9999", -ENODEV, true, "no CCW device 0.0.9999");
@@ -186,6 +186,13 @@ static void test_resolve_states(void **state)
 	ctx = new_ctx("odd");
 	refuses(ctx, "0.0.0200", -EBADMSG, false, "malformed");
 	vfc_ctx_unref(ctx);
+
+	/* No CCW driver is not "offline": the fix is virtio_ccw, not chzdev. */
+	ctx = new_ctx("nodriver");
+	refuses(ctx, "0.0.1a12", -ENXIO, true, "has no CCW driver");
+	vfc_ctx_unref(ctx);
+	assert_string_equal(vfc_spec_state_name(VFC_TAG_NO_CCW_DRIVER), "no-ccw-driver");
+	assert_string_equal(vfc_spec_state_name(VFC_TAG_NOT_YET), "unexported");
 }
 
 /* Tag files without their newline; the probe window before the export entry. */

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtiofs-ccw list --info SPEC: why a share is (not) mounted, in the spirit
+ * of lszdev --info: every fact along the chain from the CCW device to the
+ * mount, each with where it was read, and the one next step.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "discover.h"
+#include "escape.h"
+#include "plan.h"
+#include "spec.h"
+
+struct fact {
+	const char *key;  /* "Online" */
+	const char *json; /* "online" */
+	char *value;	  /* display-escaped */
+	char *source;	  /* where it was read, or NULL */
+};
+
+struct facts {
+	struct fact v[24];
+	size_t n;
+};
+
+static void facts_clear(struct facts *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].value);
+		free(f->v[i].source);
+	}
+	f->n = 0;
+}
+
+_printf_format_(5, 6) static int add(struct facts *f, const char *key, const char *json,
+				      const char *source, const char *fmt, ...)
+{
+	struct fact *x;
+	va_list ap;
+	char *raw;
+	int r;
+
+	if (f->n >= ARRAY_SIZE(f->v))
+		return -ENOBUFS;
+	va_start(ap, fmt);
+	r = vasprintf(&raw, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	x = &f->v[f->n++];
+	*x = (struct fact){ .key = key, .json = json };
+	x->value = vfc_escape_display(raw);
+	free(raw);
+	x->source = source ? vfc_escape_display(source) : NULL;
+	return x->value && (!source || x->source) ? 0 : -ENOMEM;
+}
+
+static char *join_path(const char *a, const char *b)
+{
+	char *p;
+
+	return asprintf(&p, "%s/%s", a, b) < 0 ? NULL : p;
+}
+
+/* The one next step, from the state, fstab and the mounts. */
+static char *next_step(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev,
+		       const struct vfc_fstab_entry *line)
+{
+	const char *const *mp = vfc_device_get_mountpoints(dev);
+	char busid[VFC_BUSID_STRLEN], *s = NULL;
+	struct vfc_spec sp;
+
+	vfc_busid_format(vfc_device_get_busid(dev), busid);
+	if (vfc_spec_resolve(ctx, busid, &sp) < 0) {
+		s = sp.message ? strdup(sp.message) : NULL;
+		vfc_spec_clear(&sp);
+		return s;
+	}
+	vfc_spec_clear(&sp);
+	(void)spec;
+	if (mp && mp[0])
+		return strdup("none: it is mounted");
+	if (line && asprintf(&s, "mount %s (its fstab line)", line->target) >= 0)
+		return s;
+	if (asprintf(&s, "mount -t virtiofs %s DIR, or add the line 'virtiofs-ccw fstab %s' prints",
+		     busid, busid) < 0)
+		return NULL;
+	return s;
+}
+
+static int collect(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev,
+		   struct facts *f)
+{
+	_cleanup_free_ char *online = NULL, *driver = NULL, *cutype = NULL, *vpath = NULL,
+			     *next = NULL;
+	const char *sys = vfc_device_get_syspath(dev), *tag = vfc_device_get_tag(dev);
+	const struct vfc_fstab_entry *line = NULL;
+	struct vfc_config *cfg = vfc_ctx_get_config(ctx);
+	char busid[VFC_BUSID_STRLEN], hostid[VFC_BUSID_STRLEN];
+	const char *const *mp = vfc_device_get_mountpoints(dev);
+	struct vfc_fstab_entry *e = NULL;
+	const char *slash, *sub;
+	size_t n = 0, nlines = 0;
+	int r = 0, cio;
+
+	vfc_busid_format(vfc_device_get_busid(dev), busid);
+	vfc_busid_format_host(vfc_device_get_busid(dev), hostid);
+	online = join_path(sys, "online");
+	driver = join_path(sys, "driver");
+	cutype = join_path(sys, "cutype");
+	if (!online || !driver || !cutype)
+		return -ENOMEM;
+	/* /sys/devices/css0/<subchannel>/<bus-ID> */
+	slash = strrchr(sys, '/');
+	for (sub = slash; sub && sub > sys && sub[-1] != '/'; sub--)
+		;
+	r = add(f, "Device", "busid", sys, "%s (host %s)", busid, hostid);
+	if (r == 0)
+		r = add(f, "Subchannel", "subchannel", NULL, "%.*s",
+			slash && sub ? (int)(slash - sub) : 0, sub ? sub : "");
+	if (r == 0)
+		r = add(f, "Control unit", "cutype", cutype, "%s (virtio-fs)", VFC_CUTYPE_VIRTIO_FS);
+	if (r == 0)
+		r = add(f, "Online", "online", online, "%s", vfc_device_is_online(dev) ? "yes" : "no");
+	if (r == 0)
+		r = add(f, "CCW driver", "driver", driver, "%s",
+			vfc_device_get_driver(dev) ? vfc_device_get_driver(dev) : "none");
+	if (r == 0 && vfc_device_get_virtio(dev)) {
+		vpath = join_path(sys, vfc_device_get_virtio(dev));
+		r = vpath ? add(f, "Virtio device", "virtio", vpath, "%s", vfc_device_get_virtio(dev))
+			  : -ENOMEM;
+	} else if (r == 0) {
+		r = add(f, "Virtio device", "virtio", NULL, "none (not probed)");
+	}
+	if (r == 0)
+		r = add(f, "Tag", "tag",
+			vfc_device_get_export(dev)			      ? vfc_device_get_export(dev)
+			: vfc_device_get_tag_state(dev) == VFC_TAG_CONFIGURED ? vfc_config_get_path(cfg)
+									      : NULL,
+			"%s", tag ? tag : "unknown");
+	if (r == 0) {
+		const char *name = vfc_spec_state_name(vfc_device_get_tag_state(dev));
+		const char *why = vfc_spec_state_reason(vfc_device_get_tag_state(dev));
+
+		r = strcmp(name, why) == 0 ? add(f, "State", "state", NULL, "%s", name)
+					   : add(f, "State", "state", NULL, "%s (%s)", name, why);
+	}
+	if (r == 0)
+		r = vfc_plan_fstab(ctx, &e, &n);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (!vfc_plan_line_names(&e[i], dev))
+			continue;
+		line = line ? line : &e[i];
+		nlines++;
+		r = add(f, "fstab", "fstab", mnt_get_fstab_path(), "%s %s%s%s", e[i].spec, e[i].target,
+			e[i].options ? " " : "", e[i].options ? e[i].options : "");
+	}
+	if (r == 0 && nlines == 0)
+		r = add(f, "fstab", "fstab", mnt_get_fstab_path(), "no line names it");
+	if (r == 0)
+		r = add(f, "Policy", "automount", cfg ? vfc_config_get_path(cfg) : VFC_CONFIG_PATH,
+			"automount = %s, mount-base = %s",
+			(const char *[]){ "fstab", "all", "none" }[vfc_config_get_automount(cfg)],
+			vfc_config_get_mount_base(cfg));
+	for (size_t i = 0; mp && mp[i] && r == 0; i++)
+		r = add(f, "Mounted on", "mountpoints", "/proc/self/mountinfo", "%s", mp[i]);
+	if (r == 0 && !(mp && mp[0]))
+		r = add(f, "Mounted on", "mountpoints", "/proc/self/mountinfo", "nowhere");
+	cio = vfc_cio_ignore_contains(ctx, vfc_device_get_busid(dev));
+	if (r == 0)
+		r = add(f, "cio_ignore", "cio_ignore", "/proc/cio_ignore", "%s",
+			cio > 0 ? "listed" : cio == 0 ? "not listed" : "unknown");
+	if (r == 0) {
+		next = next_step(ctx, spec, dev, line);
+		r = next ? add(f, "Next step", "next", NULL, "%s", next) : -ENOMEM;
+	}
+	vfc_fstab_entries_free(e, n);
+	return r;
+}
+
+static void print_text(const struct facts *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		printf("%-14s %s", f->v[i].key, f->v[i].value);
+		if (f->v[i].source)
+			printf("\n%-14s   (%s)", "", f->v[i].source);
+		putchar('\n');
+	}
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+/* One object; keys that repeat (fstab, mountpoints) become lists of {value, source}. */
+static void print_json(const struct facts *f)
+{
+	fputs("{\n", stdout);
+	for (size_t i = 0; i < f->n; i++) {
+		bool list = strcmp(f->v[i].json, "fstab") == 0 ||
+			    strcmp(f->v[i].json, "mountpoints") == 0;
+		bool first = i == 0 || strcmp(f->v[i - 1].json, f->v[i].json) != 0;
+		bool last = i + 1 == f->n || strcmp(f->v[i + 1].json, f->v[i].json) != 0;
+
+		if (first)
+			printf("   \"%s\": %s", f->v[i].json, list ? "[" : "");
+		fputs("{\"value\": ", stdout);
+		json_str(f->v[i].value);
+		if (f->v[i].source) {
+			fputs(", \"source\": ", stdout);
+			json_str(f->v[i].source);
+		}
+		fputs("}", stdout);
+		if (!last && list)
+			fputs(", ", stdout);
+		if (last)
+			printf("%s%s\n", list ? "]" : "", i + 1 < f->n ? "," : "");
+	}
+	fputs("}\n", stdout);
+}
+
+int cli_list_info(struct vfc_ctx *ctx, const char *spec, bool json)
+{
+	struct facts f = { .n = 0 };
+	struct vfc_device *dev = NULL;
+	int r;
+
+	r = vfc_device_new_from_spec(ctx, spec, &dev);
+	if (r < 0) {
+		_cleanup_free_ char *msg = vfc_spec_strerror(ctx, spec, r);
+
+		cli_error("%s", msg ? msg : "out of memory");
+		return r == -ENOMEM ? MNT_EX_SYSERR : MNT_EX_FAIL;
+	}
+	r = collect(ctx, spec, dev, &f);
+	vfc_device_unref(dev);
+	if (r < 0) {
+		facts_clear(&f);
+		cli_error("cannot gather the facts: %s", strerror(-r));
+		return MNT_EX_SYSERR;
+	}
+	if (json)
+		print_json(&f);
+	else
+		print_text(&f);
+	facts_clear(&f);
+	return MNT_EX_SUCCESS;
+}
