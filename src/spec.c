@@ -147,8 +147,9 @@ char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err)
 		if (vfc_cio_ignore_contains(ctx, &id) > 0)
 			r = asprintf(&msg,
 				     "'%s': device %s (host %s) is hidden by cio_ignore; make it "
-				     "visible with 'cio_ignore -r %s'",
-				     shown, busid, hostid, busid);
+				     "visible with 'cio_ignore -r %s' (or for good with 'chzdev -e "
+				     "%s')",
+				     shown, busid, hostid, busid, busid);
 		else
 			r = asprintf(&msg, "'%s': no CCW device %s (host %s)", shown, busid,
 				     hostid);
