@@ -5,6 +5,7 @@
  *   automount = fstab | all | none   what hotplug mounts (default fstab)
  *   mount-base = /run/virtiofs       where automount=all mounts the rest
  *   options = nosuid,nodev           mount options for those mounts
+ *   mount-name = tag | busid         the directory below mount-base (default tag)
  *   wait = 10                        seconds to wait for a device
  *   tag 0.0.1a12 = share0            a device's tag, for kernels that export none
  *
@@ -26,6 +27,12 @@ enum vfc_automount {
 	VFC_AUTOMOUNT_FSTAB,
 	VFC_AUTOMOUNT_ALL,
 	VFC_AUTOMOUNT_NONE,
+};
+
+/* What names a share's directory below mount-base. */
+enum vfc_mount_name {
+	VFC_MOUNT_NAME_TAG,   /* the tag, escaped into one component (default) */
+	VFC_MOUNT_NAME_BUSID, /* the guest bus-ID: stable, and plain for shells */
 };
 
 struct vfc_config;
@@ -57,6 +64,7 @@ const char *vfc_config_get_path(const struct vfc_config *cfg);
 enum vfc_automount vfc_config_get_automount(const struct vfc_config *cfg);
 const char *vfc_config_get_mount_base(const struct vfc_config *cfg);
 const char *vfc_config_get_options(const struct vfc_config *cfg);
+enum vfc_mount_name vfc_config_get_mount_name(const struct vfc_config *cfg);
 int vfc_config_get_wait(const struct vfc_config *cfg);
 /* The configured tag of @id, or NULL. */
 const char *vfc_config_get_tag(const struct vfc_config *cfg, const struct vfc_busid *id);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount/libmount.h>
@@ -13,8 +14,28 @@
 #include "macro.h"
 
 /*
+ * May a directory on the way to the mount base be trusted? Only if root (or
+ * we) own it and nobody else may change it; a sticky directory such as /tmp
+ * is fine on the way (others cannot replace what is ours there), but not as
+ * the base itself, where others could make the entries we mount on.
+ */
+static int check_dir(int fd, bool last)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return -EPERM;
+	if ((st.st_mode & 022) && (last || !(st.st_mode & S_ISVTX)))
+		return -EPERM;
+	return 0;
+}
+
+/*
  * Open @path as a directory, component by component from "/", creating
- * missing ones with mode 0755 and following no symlink on the way.
+ * missing ones with mode 0755 and following no symlink on the way; every
+ * component must pass check_dir().
  */
 static int open_dir_nofollow(const char *path, bool create)
 {
@@ -28,6 +49,11 @@ static int open_dir_nofollow(const char *path, bool create)
 	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	r = check_dir(fd, strspn(path, "/") == strlen(path));
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
 	for (char *save = NULL, *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
 		int next;
 
@@ -46,6 +72,12 @@ static int open_dir_nofollow(const char *path, bool create)
 		if (next < 0)
 			return r == -ELOOP ? -ENOTDIR : r;
 		fd = next;
+		/* the last component: nothing after it but slashes */
+		r = check_dir(fd, save == NULL || strspn(save, "/") == strlen(save));
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
 	}
 	return fd;
 }
@@ -91,6 +123,28 @@ static int open_base_of(const char *target, const char **ret_name)
 	return open_dir_nofollow(dir, true);
 }
 
+/* Is @name below @dirfd an empty directory (or unreadable: then not)? */
+static bool dir_is_empty(int dirfd, const char *name)
+{
+	struct dirent *de;
+	bool empty = true;
+	DIR *d;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return false;
+	}
+	while (empty && (de = readdir(d)))
+		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
 static int apply_mount(struct vfc_ctx *ctx, const struct vfc_action *a,
 		       struct vfc_mount_result *res)
 {
@@ -129,6 +183,15 @@ static int apply_mount(struct vfc_ctx *ctx, const struct vfc_action *a,
 						   : strerror(-r)) < 0)
 				res->message = NULL;
 			return r;
+		}
+		/* There already: only an empty directory, where nothing would be hidden. */
+		if (!made && !dir_is_empty(basefd, name)) {
+			*res = (struct vfc_mount_result){ .excode = MNT_EX_FAIL };
+			if (asprintf(&res->message,
+				     "mountpoint %s: exists and is not empty: not mounting over it",
+				     a->target) < 0)
+				res->message = NULL;
+			return -ENOTEMPTY;
 		}
 	}
 

@@ -29,12 +29,34 @@ struct vfc_config {
 	char *mount_base;
 	char *options;
 	int wait;
+	enum vfc_mount_name mount_name;
 	struct tag_map *map;
 	size_t nmap;
 	unsigned int seen; /* keys given, to refuse repeats */
 };
 
-enum { SEEN_AUTOMOUNT = 1, SEEN_BASE = 2, SEEN_OPTIONS = 4, SEEN_WAIT = 8 };
+enum { SEEN_AUTOMOUNT = 1, SEEN_BASE = 2, SEEN_OPTIONS = 4, SEEN_WAIT = 8, SEEN_NAME = 16 };
+
+/*
+ * Where a mount base must not be: the root and the system's own directories
+ * (and anything below the kernel's pseudo filesystems), so that automount =
+ * all never puts a share's directory beside /etc's files.
+ */
+static bool system_dir(const char *dir)
+{
+	static const char *const exact[] = { "/",    "/bin", "/boot", "/dev", "/etc",
+					     "/lib", "/lib64", "/proc", "/root", "/run",
+					     "/sbin", "/sys", "/tmp", "/usr", "/var" };
+	static const char *const below[] = { "/proc/", "/sys/", "/dev/" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
+		if (strcmp(dir, exact[i]) == 0)
+			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(below); i++)
+		if (strncmp(dir, below[i], strlen(below[i])) == 0)
+			return true;
+	return false;
+}
 
 int vfc_parse_wait_seconds(const char *s, size_t len, int *ret_s)
 {
@@ -197,7 +219,27 @@ static int parse_line(struct vfc_config *cfg, char *line, const char *name, unsi
 				   "or blanks");
 		free(cfg->mount_base);
 		cfg->mount_base = normalize_dir(val);
-		return cfg->mount_base ? 0 : -ENOMEM;
+		if (!cfg->mount_base)
+			return -ENOMEM;
+		if (system_dir(cfg->mount_base))
+			return bad(ret_msg, name, lineno,
+				   "mount-base: %s is a system directory; expected one of its own, "
+				   "such as /run/virtiofs",
+				   cfg->mount_base);
+		return 0;
+	}
+	if (strcmp(key, "mount-name") == 0) {
+		r = set_once(cfg, SEEN_NAME, ret_msg, name, lineno, key);
+		if (r < 0)
+			return r;
+		if (strcmp(val, "tag") == 0)
+			cfg->mount_name = VFC_MOUNT_NAME_TAG;
+		else if (strcmp(val, "busid") == 0)
+			cfg->mount_name = VFC_MOUNT_NAME_BUSID;
+		else
+			return bad(ret_msg, name, lineno,
+				   "mount-name: unknown value; expected tag or busid");
+		return 0;
 	}
 	if (strcmp(key, "options") == 0) {
 		r = set_once(cfg, SEEN_OPTIONS, ret_msg, name, lineno, key);
@@ -256,8 +298,8 @@ static int parse_line(struct vfc_config *cfg, char *line, const char *name, unsi
 	}
 	shown = vfc_escape_display(key);
 	return bad(ret_msg, name, lineno,
-		   "unknown key '%s'; expected automount, mount-base, options, wait or "
-		   "'tag BUS-ID'",
+		   "unknown key '%s'; expected automount, mount-base, mount-name, options, wait "
+		   "or 'tag BUS-ID'",
 		   shown ? shown : "");
 
 bad_value:
@@ -390,6 +432,11 @@ const char *vfc_config_get_options(const struct vfc_config *cfg)
 int vfc_config_get_wait(const struct vfc_config *cfg)
 {
 	return cfg->wait;
+}
+
+enum vfc_mount_name vfc_config_get_mount_name(const struct vfc_config *cfg)
+{
+	return cfg->mount_name;
 }
 
 const char *vfc_config_get_tag(const struct vfc_config *cfg, const struct vfc_busid *id)

@@ -343,7 +343,9 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 		a.target = strdup(fe->target);
 		opts = fe->options;
 	} else {
-		a.target = vfc_plan_target(vfc_config_get_mount_base(cfg), tag);
+		a.target = vfc_config_get_mount_name(cfg) == VFC_MOUNT_NAME_BUSID
+				   ? vfc_plan_target(vfc_config_get_mount_base(cfg), busid)
+				   : vfc_plan_target(vfc_config_get_mount_base(cfg), tag);
 		a.in_base = true;
 		opts = vfc_config_get_options(cfg);
 	}

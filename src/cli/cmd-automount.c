@@ -154,7 +154,9 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 		if (lockfd < 0) {
 			cli_error("cannot lock %s: %s",
 				  vfc_config_get_mount_base(vfc_ctx_get_config(ctx)),
-				  strerror(-lockfd));
+				  lockfd == -EPERM ? "it, or a directory on the way to it, is not "
+						     "root's or is writable by others"
+						   : strerror(-lockfd));
 			vfc_device_array_free(devs, ndevs);
 			return MNT_EX_SYSERR;
 		}

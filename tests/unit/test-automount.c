@@ -334,6 +334,78 @@ static void test_lock(void **state)
 	vfc_ctx_unref(ctx);
 }
 
+/* mount-name = busid: the directory is the bus-ID, whatever the tag. */
+static void test_add_plan_busid_names(void **state)
+{
+	struct vfc_action *a;
+	struct vfc_ctx *ctx;
+	char target[600];
+	size_t n;
+
+	(void)state;
+	setenv("LIBMOUNT_FSTAB", "/nonexistent", 1);
+	ctx = new_ctx("automount = all\nmount-name = busid");
+	assert_int_equal(vfc_plan_add(ctx, NULL, 0, &a, &n), 0);
+	assert_int_equal(n, 3);
+	snprintf(target, sizeof(target), "%s/0.0.0002", base);
+	assert_string_equal(a[0].target, target);
+	assert_string_equal(a[0].tag, "share1");
+	vfc_actions_free(a, n);
+	vfc_ctx_unref(ctx);
+	unsetenv("LIBMOUNT_FSTAB");
+}
+
+/* A base that others may write to is no base: nothing is made or locked there. */
+static void test_unsafe_base(void **state)
+{
+	struct vfc_action a = mount_action("share1");
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx = new_ctx("automount = all");
+	struct stat st;
+
+	(void)state;
+	sh("mkdir -p '%s' && chmod 1777 '%s'", base, base);
+	assert_int_equal(vfc_automount_lock(ctx), -EPERM);
+	assert_true(vfc_automount_apply(ctx, &a, &res) < 0);
+	vfc_mount_result_clear(&res);
+	assert_int_equal(lstat(a.target, &st), -1);
+	/* ... nor one owned by another user (root may hand it away: only as root) */
+	if (geteuid() == 0) {
+		sh("chmod 0755 '%s' && chown 65534 '%s'", base, base);
+		assert_int_equal(vfc_automount_lock(ctx), -EPERM);
+		sh("chown 0 '%s'", base);
+	}
+	clear_action(&a);
+	vfc_ctx_unref(ctx);
+}
+
+/* An existing directory that holds something is never mounted over. */
+static void test_apply_refuses_nonempty(void **state)
+{
+	struct vfc_action a = mount_action("share1");
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx = new_ctx("automount = all");
+	struct stat st;
+
+	(void)state;
+	sh("mkdir -p '%s/share1' && touch '%s/share1/keep'", base, base);
+	assert_int_equal(vfc_automount_apply(ctx, &a, &res), -ENOTEMPTY);
+	assert_int_equal(res.excode, MNT_EX_FAIL);
+	assert_non_null(strstr(res.message, "exists and is not empty"));
+	vfc_mount_result_clear(&res);
+	/* untouched */
+	assert_int_equal(lstat(a.target, &st), 0);
+	sh("test -e '%s/share1/keep'", base);
+	/* an empty one is fine */
+	sh("rm '%s/share1/keep'", base);
+	expect_string(__wrap_mnt_context_mount, mnt_context_get_target(cxt), a.target);
+	will_return(__wrap_mnt_context_mount, 0);
+	assert_int_equal(vfc_automount_apply(ctx, &a, &res), 0);
+	vfc_mount_result_clear(&res);
+	clear_action(&a);
+	vfc_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +417,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_detach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_plan_busid_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsafe_base, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_refuses_nonempty, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("automount", tests, NULL, NULL);

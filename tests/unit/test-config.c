@@ -76,8 +76,12 @@ static void test_values(void **state)
 	cfg = parses("mount-base = //run//virtiofs/\n");
 	assert_string_equal(vfc_config_get_mount_base(cfg), "/run/virtiofs");
 	vfc_config_unref(cfg);
-	cfg = parses("mount-base = /\n");
-	assert_string_equal(vfc_config_get_mount_base(cfg), "/");
+	/* mount-name: the tag by default, or the bus-ID */
+	cfg = parses("mount-name = busid\n");
+	assert_int_equal(vfc_config_get_mount_name(cfg), VFC_MOUNT_NAME_BUSID);
+	vfc_config_unref(cfg);
+	cfg = parses("mount-name = tag\n");
+	assert_int_equal(vfc_config_get_mount_name(cfg), VFC_MOUNT_NAME_TAG);
 	vfc_config_unref(cfg);
 
 	cfg = parses("automount = none\n");
@@ -95,8 +99,18 @@ static void test_errors(void **state)
 	refuses("automount = everything\n",
 		"test.conf:1: automount: unknown value 'everything'; expected fstab, all or none");
 	refuses("\n# x\nmountbase = /srv\n",
-		"test.conf:3: unknown key 'mountbase'; expected automount, mount-base, options, "
-		"wait or 'tag BUS-ID'");
+		"test.conf:3: unknown key 'mountbase'; expected automount, mount-base, mount-name, "
+		"options, wait or 'tag BUS-ID'");
+	/* The root and the system's directories are no mount base. */
+	refuses("mount-base = /\n", "test.conf:1: mount-base: / is a system directory; expected "
+				     "one of its own, such as /run/virtiofs");
+	refuses("mount-base = //etc/\n", "test.conf:1: mount-base: /etc is a system directory"
+					  "; expected one of its own, such as /run/virtiofs");
+	refuses("mount-base = /run\n", "test.conf:1: mount-base: /run is a system directory; expected one of its own, such as /run/virtiofs");
+	refuses("mount-base = /sys/fs/x\n",
+		"test.conf:1: mount-base: /sys/fs/x is a system directory; expected one of its own, such as /run/virtiofs");
+	refuses("mount-name = uuid\n", "test.conf:1: mount-name: unknown value; expected tag or busid");
+	refuses("mount-name = tag\nmount-name = busid\n", "test.conf:2: 'mount-name' is set twice");
 	refuses("automount\n", "test.conf:1: expected 'key = value'");
 	refuses("automount = all\nautomount = none\n", "test.conf:2: 'automount' is set twice");
 	refuses("mount-base = relative\n",
@@ -133,10 +147,10 @@ static void test_errors(void **state)
 		"test.conf:2: tag: two devices cannot have the same tag");
 	refuses("tags 0.0.1a12 = a\n",
 		"test.conf:1: unknown key 'tags 0.0.1a12'; expected automount, mount-base, "
-		"options, wait or 'tag BUS-ID'");
+		"mount-name, options, wait or 'tag BUS-ID'");
 	refuses("\x1b[2J = x\n",
-		"test.conf:1: unknown key '\\x1b[2J'; expected automount, mount-base, options, "
-		"wait or 'tag BUS-ID'");
+		"test.conf:1: unknown key '\\x1b[2J'; expected automount, mount-base, mount-name, "
+		"options, wait or 'tag BUS-ID'");
 }
 
 static void test_load(void **state)

@@ -1048,7 +1048,7 @@ scenario_fault_robase() {
 	local ro=/run/robase
 	trap 'busybox umount '"$ro"' 2>/dev/null; rmdir '"$ro"' 2>/dev/null; rm -f '"$AUTO_CONF" EXIT
 	mkdir -p "$ro"
-	busybox mount -t tmpfs -o ro,size=64k e2e-robase "$ro" || fail "cannot mount a read-only tmpfs at $ro"
+	busybox mount -t tmpfs -o ro,size=64k,mode=0755 e2e-robase "$ro" || fail "cannot mount a read-only tmpfs at $ro"
 	auto_conf 'automount = all' "mount-base = $ro/v"
 	state_save
 	run virtiofs-ccw automount
