@@ -120,9 +120,12 @@ static int collect(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev
 	for (sub = slash; sub && sub > sys && sub[-1] != '/'; sub--)
 		;
 	r = add(f, "Device", "busid", sys, "%s (host %s)", busid, hostid);
-	if (r == 0)
-		r = add(f, "Subchannel", "subchannel", NULL, "%.*s",
+	if (r == 0) {
+		_cleanup_free_ char *subpath = slash ? strndup(sys, (size_t)(slash - sys)) : NULL;
+
+		r = add(f, "Subchannel", "subchannel", subpath, "%.*s",
 			slash && sub ? (int)(slash - sub) : 0, sub ? sub : "");
+	}
 	if (r == 0)
 		r = add(f, "Control unit", "cutype", cutype, "%s (virtio-fs)", VFC_CUTYPE_VIRTIO_FS);
 	if (r == 0)
@@ -131,9 +134,16 @@ static int collect(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev
 		r = add(f, "CCW driver", "driver", driver, "%s",
 			vfc_device_get_driver(dev) ? vfc_device_get_driver(dev) : "none");
 	if (r == 0 && vfc_device_get_virtio(dev)) {
+		_cleanup_free_ char *vdrv = NULL;
+
 		vpath = join_path(sys, vfc_device_get_virtio(dev));
-		r = vpath ? add(f, "Virtio device", "virtio", vpath, "%s", vfc_device_get_virtio(dev))
-			  : -ENOMEM;
+		vdrv = vpath ? join_path(vpath, "driver") : NULL;
+		r = vdrv ? add(f, "Virtio device", "virtio", vpath, "%s", vfc_device_get_virtio(dev))
+			 : -ENOMEM;
+		if (r == 0)
+			r = add(f, "virtiofs driver", "virtiofs", vdrv, "%s",
+				vfc_device_get_tag_state(dev) == VFC_TAG_NO_DRIVER ? "not bound"
+										   : "bound");
 	} else if (r == 0) {
 		r = add(f, "Virtio device", "virtio", NULL, "none (not probed)");
 	}
@@ -186,9 +196,9 @@ static int collect(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev
 static void print_text(const struct facts *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
-		printf("%-14s %s", f->v[i].key, f->v[i].value);
+		printf("%-16s %s", f->v[i].key, f->v[i].value);
 		if (f->v[i].source)
-			printf("\n%-14s   (%s)", "", f->v[i].source);
+			printf("\n%-16s   (%s)", "", f->v[i].source);
 		putchar('\n');
 	}
 }
