@@ -68,7 +68,7 @@ static char *join_path(const char *a, const char *b)
 }
 
 /* The one next step, from the state, fstab and the mounts. */
-static char *next_step(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev,
+static char *next_step(struct vfc_ctx *ctx, struct vfc_device *dev,
 		       const struct vfc_fstab_entry *line)
 {
 	const char *const *mp = vfc_device_get_mountpoints(dev);
@@ -82,7 +82,6 @@ static char *next_step(struct vfc_ctx *ctx, const char *spec, struct vfc_device 
 		return s;
 	}
 	vfc_spec_clear(&sp);
-	(void)spec;
 	if (mp && mp[0])
 		return strdup("none: it is mounted");
 	if (line && asprintf(&s, "mount %s (its fstab line)", line->target) >= 0)
@@ -93,8 +92,7 @@ static char *next_step(struct vfc_ctx *ctx, const char *spec, struct vfc_device 
 	return s;
 }
 
-static int collect(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev,
-		   struct facts *f)
+static int collect(struct vfc_ctx *ctx, struct vfc_device *dev, struct facts *f)
 {
 	_cleanup_free_ char *online = NULL, *driver = NULL, *cutype = NULL, *vpath = NULL,
 			     *next = NULL;
@@ -186,7 +184,7 @@ static int collect(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev
 		r = add(f, "cio_ignore", "cio_ignore", "/proc/cio_ignore", "%s",
 			cio > 0 ? "listed" : cio == 0 ? "not listed" : "unknown");
 	if (r == 0) {
-		next = next_step(ctx, spec, dev, line);
+		next = next_step(ctx, dev, line);
 		r = next ? add(f, "Next step", "next", NULL, "%s", next) : -ENOMEM;
 	}
 	vfc_fstab_entries_free(e, n);
@@ -254,7 +252,7 @@ int cli_list_info(struct vfc_ctx *ctx, const char *spec, bool json)
 		cli_error("%s", msg ? msg : "out of memory");
 		return r == -ENOMEM ? MNT_EX_SYSERR : MNT_EX_FAIL;
 	}
-	r = collect(ctx, spec, dev, &f);
+	r = collect(ctx, dev, &f);
 	vfc_device_unref(dev);
 	if (r < 0) {
 		facts_clear(&f);
