@@ -60,7 +60,9 @@ $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# Anew each time: a member of a source file since removed must not linger.
 $(O)/libvfc.a: $(CORE_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(O)/virtiofs-ccw: $(O)/src/cli/virtiofs-ccw.o $(CLI_OBJS) $(O)/libvfc.a

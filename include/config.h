@@ -41,11 +41,11 @@ struct vfc_config;
 #define VFC_WAIT_MAX_S 86400
 
 /*
- * A wait in seconds, as the policy file, the mount option and --wait write
- * it: the @len bytes at @s, plain decimal 0-VFC_WAIT_MAX_S (no sign, no
- * blanks). 0 and *ret_s set, or -EINVAL.
+ * A wait in seconds as the policy file writes it, and so do the mount option
+ * and --wait: the @len bytes at @s, plain decimal 0-VFC_WAIT_MAX_S (no sign,
+ * no blanks). 0 and *ret_s set, or -EINVAL.
  */
-int vfc_parse_wait_seconds(const char *s, size_t len, int *ret_s);
+int vfc_config_parse_wait(const char *s, size_t len, int *ret_s);
 
 /*
  * Load @path (NULL: $VIRTIOFS_CCW_CONFIG or VFC_CONFIG_PATH). A missing

@@ -32,9 +32,9 @@ struct vfc_config *vfc_ctx_get_config(struct vfc_ctx *ctx);
 
 /*
  * The kernel's mount table (/proc/self/mountinfo through libmount), parsed on
- * first use. Returns NULL and sets errno if it cannot be read.
+ * first use and owned by @ctx. Returns 0 or -errno; mounttab.h asks it.
  */
-struct libmnt_table *vfc_ctx_get_mountinfo(struct vfc_ctx *ctx);
+int vfc_ctx_get_mountinfo(struct vfc_ctx *ctx, struct libmnt_table **ret);
 /* Forget the cached table, e.g. after a mount. */
 void vfc_ctx_reset_mountinfo(struct vfc_ctx *ctx);
 

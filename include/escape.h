@@ -28,4 +28,13 @@ char *vfc_escape_fstab(const char *s);
  */
 char *vfc_escape_unit_path(const char *path, const char *suffix);
 
+/*
+ * A tag as one path component: [A-Za-z0-9_+,:@=%~.-] stay, but a leading
+ * '.' or '-' and every other byte become \xHH ("../x" -> "\x2e.\x2fx").
+ * Never empty, never ".", "..", never contains '/'. Newly allocated.
+ */
+char *vfc_escape_dirname(const char *tag);
+/* @base + "/" + vfc_escape_dirname(@tag). Newly allocated; NULL on ENOMEM. */
+char *vfc_escape_subdir(const char *base, const char *tag);
+
 #endif

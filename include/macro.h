@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #define _cleanup_(fn)	     __attribute__((cleanup(fn)))
-#define _must_check_	     __attribute__((warn_unused_result))
 #define _printf_format_(a, b) __attribute__((format(printf, a, b)))
 #define _unused_	     __attribute__((unused))
 #define _fallthrough_	     __attribute__((fallthrough))
@@ -38,6 +37,20 @@ static inline void fclosep(FILE **f)
 		fclose(*f);
 }
 #define _cleanup_fclose_ _cleanup_(fclosep)
+
+/* A NULL-terminated array of allocated strings, and the array. */
+static inline void strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+static inline void strv_freep(char ***v)
+{
+	strv_free(*v);
+}
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
 
 /* Milliseconds on the monotonic clock: for bounded waits. */
 static inline long long now_ms(void)

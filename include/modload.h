@@ -12,8 +12,8 @@
 #include <stdbool.h>
 
 #include "ctx.h"
+#include "virtiofs.h"
 
-#define VFC_FSTYPE "virtiofs"
 /* Where no index has the alias: fs/fuse/virtio_fs.c builds virtiofs.ko, not virtio_fs.ko. */
 #define VFC_MODULE "virtiofs"
 
@@ -28,5 +28,11 @@ bool vfc_fs_is_registered(const char *fstype);
  * other -errno from libkmod or init_module(2) (e.g. -EPERM when not root)
  */
 int vfc_modload_virtiofs(struct vfc_ctx *ctx);
+
+/*
+ * What vfc_modload_virtiofs()'s @err means, in one line naming the module;
+ * NULL for another errno (then strerror() says it).
+ */
+const char *vfc_modload_strerror(int err);
 
 #endif

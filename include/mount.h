@@ -12,11 +12,6 @@
 
 #include "ctx.h"
 
-/* The mount option that bounds the wait for a device at boot, in seconds. */
-#define VFC_OPT_WAIT "x-virtiofs-ccw.wait"
-/* At boot virtio_ccw sets devices online asynchronously: wait this long by default. */
-#define VFC_BOOT_WAIT_MS 10000
-
 enum {
 	VFC_MOUNT_FAKE = 1 << 0,    /* resolve and report, mount nothing (-f) */
 	VFC_MOUNT_NOMTAB = 1 << 1,  /* do not write utab (-n) */
@@ -33,7 +28,7 @@ struct vfc_mount_req {
 	const char *target;	/* mountpoint */
 	const char *options;	/* comma-separated mount options, or NULL */
 	const char *namespace;	/* mount namespace path (mount -N), or NULL */
-	int wait_ms;		/* how long to wait for the device; -1: VFC_OPT_WAIT's value */
+	int wait_ms;		/* how long to wait for the device; -1: the options' VFC_OPT_WAIT */
 	int default_wait_ms;	/* ... or this, where the options name no wait */
 	unsigned int flags;	/* VFC_MOUNT_* */
 };
@@ -61,11 +56,5 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res);
 
 void vfc_mount_result_clear(struct vfc_mount_result *res);
-
-/*
- * The VFC_OPT_WAIT option in a mount option string: 1 and *ret_ms set when it
- * is there, 0 when it is not, -EINVAL when its value is not 0-86400 seconds.
- */
-int vfc_mount_parse_wait(const char *options, int *ret_ms);
 
 #endif

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 
 #include "ctx.h"
-#include "discover.h"
+#include "device.h"
 
 /*
  * The device a SPEC names. Returns 0, or -ENODEV / -EMEDIUMTYPE (a bus-ID of
@@ -45,9 +45,9 @@ bool vfc_spec_reads_as_busid(const char *text);
  * offline, unbound (not bound to virtiofs), unexported (tag not exported
  * yet), no-export (this kernel exports no tags), bad-tag.
  */
-const char *vfc_spec_state_name(enum vfc_tag_state st);
+const char *vfc_spec_state_name(enum vfc_device_state st);
 /* The same in words, for people: "device offline", "this kernel does not export tags". */
-const char *vfc_spec_state_reason(enum vfc_tag_state st);
+const char *vfc_spec_state_reason(enum vfc_device_state st);
 
 /* What a SPEC resolves to, for mounting. */
 struct vfc_spec {

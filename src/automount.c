@@ -12,6 +12,7 @@
 #include "automount.h"
 #include "config.h"
 #include "macro.h"
+#include "plan.h"
 
 /*
  * May a directory on the way to the mount base be trusted? Only if root (or

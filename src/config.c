@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +8,9 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "discover.h"
 #include "escape.h"
 #include "macro.h"
+#include "virtiofs.h"
 
 #define DEFAULT_MOUNT_BASE "/run/virtiofs"
 #define DEFAULT_OPTIONS	   "nosuid,nodev"
@@ -58,7 +59,7 @@ static bool system_dir(const char *dir)
 	return false;
 }
 
-int vfc_parse_wait_seconds(const char *s, size_t len, int *ret_s)
+int vfc_config_parse_wait(const char *s, size_t len, int *ret_s)
 {
 	int v = 0;
 
@@ -257,7 +258,7 @@ static int parse_line(struct vfc_config *cfg, char *line, const char *name, unsi
 		r = set_once(cfg, SEEN_WAIT, ret_msg, name, lineno, key);
 		if (r < 0)
 			return r;
-		if (vfc_parse_wait_seconds(val, strlen(val), &cfg->wait) < 0)
+		if (vfc_config_parse_wait(val, strlen(val), &cfg->wait) < 0)
 			return bad(ret_msg, name, lineno,
 				   "wait: expected a number of seconds from 0 to %d", VFC_WAIT_MAX_S);
 		return 0;

@@ -94,29 +94,28 @@ struct vfc_config *vfc_ctx_get_config(struct vfc_ctx *ctx)
 	return ctx->config;
 }
 
-struct libmnt_table *vfc_ctx_get_mountinfo(struct vfc_ctx *ctx)
+int vfc_ctx_get_mountinfo(struct vfc_ctx *ctx, struct libmnt_table **ret)
 {
 	struct libmnt_table *tb;
 	int r;
 
-	if (ctx->mountinfo)
-		return ctx->mountinfo;
-
-	tb = mnt_new_table();
-	if (!tb) {
-		errno = ENOMEM;
-		return NULL;
+	if (ctx->mountinfo) {
+		*ret = ctx->mountinfo;
+		return 0;
 	}
+	tb = mnt_new_table();
+	if (!tb)
+		return -ENOMEM;
 	/* Only the kernel's view: utab's userspace options are not needed here. */
 	r = mnt_table_parse_file(tb, "/proc/self/mountinfo");
 	if (r < 0) {
 		vfc_debug(ctx, "cannot parse /proc/self/mountinfo: %d", r);
 		mnt_unref_table(tb);
-		errno = -r;
-		return NULL;
+		return r;
 	}
 	ctx->mountinfo = tb;
-	return tb;
+	*ret = tb;
+	return 0;
 }
 
 void vfc_ctx_reset_mountinfo(struct vfc_ctx *ctx)

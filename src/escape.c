@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
+#include "macro.h"
 
 /* Length of the well-formed UTF-8 sequence at @s (2-4), or 0 if there is none. */
 static size_t utf8_seq_len(const unsigned char *s)
@@ -140,4 +142,56 @@ char *vfc_escape_unit_path(const char *path, const char *suffix)
 		*o++ = '-';
 	memcpy(o, suffix, sl + 1);
 	return out;
+}
+
+static bool keep_byte(unsigned char c, bool first)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	if (first && (c == '.' || c == '-'))
+		return false;
+	return c && strchr("_+,:@=%~.-", c);
+}
+
+char *vfc_escape_dirname(const char *tag)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)tag;
+	char *out, *o;
+
+	/* An empty tag cannot be mounted, but must still not name the base itself. */
+	if (!*s)
+		return strdup("\\x00");
+	out = malloc(strlen(tag) * 4 + 1);
+	if (!out)
+		return NULL;
+	for (o = out; *s; s++) {
+		if (keep_byte(*s, s == (const unsigned char *)tag)) {
+			*o++ = (char)*s;
+			continue;
+		}
+		*o++ = '\\';
+		*o++ = 'x';
+		*o++ = hex[*s >> 4];
+		*o++ = hex[*s & 0xf];
+	}
+	*o = '\0';
+	return out;
+}
+
+char *vfc_escape_subdir(const char *base, const char *tag)
+{
+	_cleanup_free_ char *name = vfc_escape_dirname(tag);
+	size_t blen;
+	char *path;
+
+	if (!name)
+		return NULL;
+	/* No doubled slash, whether the base ends in one or is "/" itself. */
+	blen = strlen(base);
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	if (asprintf(&path, "%.*s/%s", (int)blen, base, name) < 0)
+		return NULL;
+	return path;
 }

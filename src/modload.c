@@ -7,6 +7,7 @@
 
 #include "macro.h"
 #include "modload.h"
+#include "virtiofs.h"
 
 #define PROC_FILESYSTEMS "/proc/filesystems"
 
@@ -126,4 +127,21 @@ int vfc_modload_virtiofs(struct vfc_ctx *ctx)
 		vfc_info(ctx, "module %s loaded: filesystem %s registered", kmod_module_get_name(mod),
 			 VFC_FSTYPE);
 	return r;
+}
+
+const char *vfc_modload_strerror(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "filesystem virtiofs is not available: the running kernel has no module "
+		       VFC_MODULE;
+	case -ECANCELED:
+		return "module " VFC_MODULE " is blacklisted (see /etc/modprobe.d): not loading it";
+	case -ENOPKG:
+		return "module " VFC_MODULE " is loaded but the kernel lists no virtiofs filesystem";
+	case -EPERM:
+		return "cannot load module " VFC_MODULE ": must be superuser";
+	default:
+		return NULL;
+	}
 }

@@ -14,13 +14,15 @@
 #include <sys/mount.h>
 #include <time.h>
 
-#include "config.h"
-#include "discover.h"
 #include "escape.h"
 #include "macro.h"
+#include "export.h"
 #include "modload.h"
 #include "mount.h"
+#include "mountopts.h"
+#include "mounttab.h"
 #include "spec.h"
+#include "virtiofs.h"
 #include "wait.h"
 
 
@@ -61,62 +63,30 @@ static int fail_msg(struct vfc_mount_result *res, int err, int excode, char *msg
 	return err;
 }
 
-int vfc_mount_parse_wait(const char *options, int *ret_ms)
-{
-	char *val = NULL;
-	size_t len = 0;
-	int s;
-
-	if (!options || mnt_optstr_get_option(options, VFC_OPT_WAIT, &val, &len) != 0)
-		return 0;
-	if (!val || vfc_parse_wait_seconds(val, len, &s) < 0)
-		return -EINVAL;
-	*ret_ms = s * 1000;
-	return 1;
-}
-
 static int wait_option(const char *options, int default_ms, int *ret_ms,
 		       struct vfc_mount_result *res)
 {
-	char *val = NULL;
-	size_t len = 0;
+	char *msg = NULL;
 
 	*ret_ms = default_ms > 0 ? default_ms : 0;
-	if (vfc_mount_parse_wait(options, ret_ms) >= 0)
+	if (vfc_mountopts_get_wait(options, ret_ms, &msg) >= 0)
 		return 0;
-	mnt_optstr_get_option(options, VFC_OPT_WAIT, &val, &len);
-	return fail(res, -EINVAL, MNT_EX_USAGE,
-		    "invalid %s=%.*s: expected a number of seconds from 0 to %d", VFC_OPT_WAIT,
-		    (int)(len < 16 ? len : 16), val ? val : "", VFC_WAIT_MAX_S);
+	return fail_msg(res, -EINVAL, MNT_EX_USAGE, msg);
 }
 
 static int modload(struct vfc_ctx *ctx, struct vfc_mount_result *res)
 {
 	int r = vfc_modload_virtiofs(ctx);
+	const char *msg;
 
-	switch (r) {
-	case 0:
+	if (r == 0)
 		return 0;
-	case -ENOENT:
-		return fail(res, r, MNT_EX_FAIL,
-			    "filesystem virtiofs is not available: the running kernel has no "
-			    "module %s",
-			    VFC_MODULE);
-	case -ECANCELED:
-		return fail(res, r, MNT_EX_FAIL,
-			    "module %s is blacklisted (see /etc/modprobe.d): not loading it",
-			    VFC_MODULE);
-	case -ENOPKG:
-		return fail(res, r, MNT_EX_FAIL,
-			    "module %s is loaded but the kernel lists no virtiofs filesystem",
-			    VFC_MODULE);
-	case -EPERM:
-		return fail(res, r, MNT_EX_USAGE, "cannot load module %s: must be superuser",
-			    VFC_MODULE);
-	default:
+	msg = vfc_modload_strerror(r);
+	if (!msg)
 		return fail(res, r, MNT_EX_SYSERR, "cannot load module %s: %s", VFC_MODULE,
 			    strerror(-r));
-	}
+	return fail(res, r,
+		    r == -EPERM ? MNT_EX_USAGE : MNT_EX_FAIL, "%s", msg);
 }
 
 /*
@@ -131,28 +101,17 @@ static int explain_einval(struct vfc_ctx *ctx, const struct vfc_mount_req *req, 
 	/* The device may have gone (offline, removed) since it was resolved: say that. */
 	if (r < 0)
 		return fail_msg(res, -EINVAL, MNT_EX_FAIL, TAKE_PTR(now->message));
-	if (!now->plain && vfc_have_tag_export(ctx))
+	if (!now->plain && vfc_export_exists(ctx))
 		return fail(res, -EINVAL, MNT_EX_FAIL,
 			    "mounting tag '%s' on %s failed: the kernel rejected the options '%s'",
 			    shown ? shown : "", req->target, req->options ? req->options : "");
-	if (vfc_have_tag_export(ctx))
+	if (vfc_export_exists(ctx))
 		return fail_msg(res, -EINVAL, MNT_EX_FAIL,
 				vfc_spec_strerror(ctx, req->spec, -ENOENT));
 	return fail(res, -EINVAL, MNT_EX_FAIL,
 		    "mounting tag '%s' on %s failed: no virtio-fs device has this tag, or an "
 		    "option is invalid (the kernel log says which)",
 		    shown ? shown : "", req->target);
-}
-
-/* The source tags libmount resolves itself (its mnt_valid_tagname(), not exported). */
-static bool is_libmount_tagname(const char *name)
-{
-	static const char *const names[] = { "LABEL", "UUID", "PARTLABEL", "PARTUUID", "ID" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return false;
 }
 
 struct mount_wait {
@@ -174,23 +133,20 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 	_cleanup_free_ char *shown = NULL;
 	char target[PATH_MAX], buf[BUFSIZ] = "";
 	int rc, excode, err;
+	size_t len;
 
 	/*
 	 * libmount reads a source "LABEL=x" (UUID=, PARTUUID=, ...) as a lookup
 	 * of a block device, whatever the filesystem: such a tag cannot be
 	 * passed through it. Say so rather than report a missing device.
 	 */
-	if (strchr(tag, '=')) {
-		_cleanup_free_ char *name = strndup(tag, strcspn(tag, "="));
+	if (vfc_mountopts_is_libmount_tag(tag, &len)) {
 		_cleanup_free_ char *shown_tag = vfc_escape_display(tag);
 
-		if (!name)
-			return fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
-		if (is_libmount_tagname(name))
-			return fail(res, -EINVAL, MNT_EX_FAIL,
-				    "tag '%s' cannot be mounted: libmount reads it as a %s= "
-				    "lookup of a block device",
-				    shown_tag ? shown_tag : "", name);
+		return fail(res, -EINVAL, MNT_EX_FAIL,
+			    "tag '%s' cannot be mounted: libmount reads it as a %.*s= lookup of "
+			    "a block device",
+			    shown_tag ? shown_tag : "", (int)len, tag);
 	}
 	/*
 	 * In another mount namespace the target is that namespace's: libmount
@@ -209,7 +165,7 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 	/* Hotplug's idempotence; mount(8) and its helper mount again when asked to. */
 	vfc_ctx_reset_mountinfo(ctx);
 	if ((req->flags & VFC_MOUNT_IDEMPOTENT) && !req->namespace &&
-	    vfc_tag_is_mounted_on(ctx, tag, target)) {
+	    vfc_mounttab_is_mounted_on(ctx, tag, target)) {
 		res->already = true;
 		return 0;
 	}
@@ -253,21 +209,6 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 		    shown ? shown : "mount failed");
 }
 
-/*
- * Remount, bind, move and propagation changes act on what is mounted at the
- * target; the source does not name a share to resolve.
- */
-static bool is_mount_operation(const char *options)
-{
-	unsigned long flags = 0;
-
-	if (!options ||
-	    mnt_optstr_get_flags(options, &flags, mnt_get_builtin_optmap(MNT_LINUX_MAP)) != 0)
-		return false;
-	return flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE |
-			MS_UNBINDABLE);
-}
-
 /* Is @tag the topmost mount at req->target? */
 static bool already_there(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *tag)
 {
@@ -276,36 +217,7 @@ static bool already_there(struct vfc_ctx *ctx, const struct vfc_mount_req *req, 
 	if (!realpath(req->target, target))
 		return false;
 	vfc_ctx_reset_mountinfo(ctx);
-	return vfc_tag_is_mounted_on(ctx, tag, target);
-}
-
-/*
- * Options of virtiofsd, the host's daemon, that people put on the guest's
- * mount: the guest kernel's virtiofs takes none of them (only dax and
- * dax=always|never|inode besides the generic VFS ones).
- */
-static const char *const host_options[] = {
-	"cache",	 "sandbox",	"xattr",	  "no_xattr",	"xattrmap",
-	"uid",		 "gid",		"thread-pool-size", "thread_pool_size", "source",
-	"socket-path",	 "shared-dir",	"announce_submounts", "posix_acl", "writeback",
-	"no_writeback",	 "flock",	"posix_lock",	  "readdirplus", "no_readdirplus",
-	"timeout",	 "allow_direct_io", "modcaps",	  "log_level",	"killpriv_v2",
-};
-
-/* The first host option in @options, or NULL. */
-static const char *find_host_option(const char *options, size_t *ret_len)
-{
-	char *p = (char *)options, *name, *value;
-	size_t nlen, vlen;
-
-	while (p && mnt_optstr_next_option(&p, &name, &nlen, &value, &vlen) == 0)
-		for (size_t i = 0; i < ARRAY_SIZE(host_options); i++)
-			if (strlen(host_options[i]) == nlen &&
-			    strncmp(name, host_options[i], nlen) == 0) {
-				*ret_len = value ? (size_t)(value + vlen - name) : nlen;
-				return name;
-			}
-	return NULL;
+	return vfc_mounttab_is_mounted_on(ctx, tag, target);
 }
 
 /* The wait's question: is the SPEC resolved for good (mountable, or failed for good)? */
@@ -341,7 +253,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 			return r;
 	}
 
-	if (is_mount_operation(req->options)) {
+	if (vfc_mountopts_is_operation(req->options)) {
 		r = mount_source(ctx, req, req->spec, &refused, res);
 		if (refused)
 			fail(res, r, MNT_EX_FAIL, "%s: the kernel refused '%s' (Invalid argument)",
@@ -351,7 +263,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 
 	{
 		size_t len = 0;
-		const char *host = find_host_option(req->options, &len);
+		const char *host = vfc_mountopts_find_host_option(req->options, &len);
 
 		if (host)
 			return fail(res, -EINVAL, MNT_EX_USAGE,
@@ -460,8 +372,7 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 {
 	char path[PATH_MAX], **targets = NULL;
 	const char *arg = req->spec;
-	struct libmnt_table *tb;
-	struct libmnt_fs *fs;
+	const char *fstype, *source;
 	struct vfc_spec spec;
 	int r, n, done = 0;
 
@@ -475,13 +386,12 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 		if (!realpath(arg, path))
 			snprintf(path, sizeof(path), "%s", arg);
 		vfc_ctx_reset_mountinfo(ctx);
-		tb = vfc_ctx_get_mountinfo(ctx);
-		fs = tb ? mnt_table_find_target(tb, path, MNT_ITER_BACKWARD) : NULL;
-		if (fs && !mnt_fs_match_fstype(fs, VFC_FSTYPE))
+		r = vfc_mounttab_find_target(ctx, path, &fstype, &source);
+		if (r == 0 && (!fstype || strcmp(fstype, VFC_FSTYPE) != 0))
 			return fail(res, -EINVAL, MNT_EX_USAGE, "%s is not a virtiofs mount (it is %s)",
-				    path, mnt_fs_get_fstype(fs));
-		if (fs) {
-			res->tag = mnt_fs_get_source(fs) ? strdup(mnt_fs_get_source(fs)) : NULL;
+				    path, fstype ? fstype : "unknown");
+		if (r == 0) {
+			res->tag = source ? strdup(source) : NULL;
 			r = umount_target(req, path, res);
 			if (r == 0)
 				res->excode = MNT_EX_SUCCESS;
@@ -504,13 +414,13 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 
 	/* Newest first, so that stacked mounts come off in order. */
 	vfc_ctx_reset_mountinfo(ctx);
-	n = vfc_tag_mountpoints(ctx, res->tag, true, &targets);
+	n = vfc_mounttab_get_targets(ctx, res->tag, true, &targets);
 	if (n < 0)
 		return fail(res, n, MNT_EX_SYSERR, "cannot read the mount table: %s", strerror(-n));
 	if (n == 0) {
 		_cleanup_free_ char *shown = vfc_escape_display(res->tag);
 
-		vfc_strv_free(targets);
+		strv_free(targets);
 		if (arg[0] == '/')
 			return fail(res, -ENOENT, MNT_EX_FAIL,
 				    "%s is neither a virtiofs mountpoint nor a mounted tag",
@@ -530,7 +440,7 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 		}
 		vfc_mount_result_clear(&one);
 	}
-	vfc_strv_free(targets);
+	strv_free(targets);
 	if (done == n) {
 		res->excode = MNT_EX_SUCCESS;
 		return 0;

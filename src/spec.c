@@ -11,11 +11,14 @@
 #include <string.h>
 
 #include "busid.h"
+#include "cio.h"
 #include "config.h"
-#include "discover.h"
+#include "device.h"
 #include "escape.h"
+#include "export.h"
 #include "macro.h"
 #include "spec.h"
+#include "virtiofs.h"
 
 static void udev_device_unrefp(struct udev_device **d)
 {
@@ -126,7 +129,7 @@ char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err)
 	case -ENOENT:
 		if (r == 0)
 			break;
-		if (!vfc_have_tag_export(ctx))
+		if (!vfc_export_exists(ctx))
 			r = asprintf(&msg,
 				     "'%s': this kernel does not export virtio-fs tags to look it "
 				     "up by (mainline 6.9 and some distribution kernels do), and it "
@@ -182,11 +185,11 @@ static bool devices_coming(struct vfc_ctx *ctx)
 	if (vfc_device_enumerate(ctx, &devs, &n) < 0)
 		return false;
 	for (size_t i = 0; i < n && !coming; i++) {
-		switch (vfc_device_get_tag_state(devs[i])) {
-		case VFC_TAG_NO_CCW_DRIVER:
-		case VFC_TAG_OFFLINE:
-		case VFC_TAG_NO_DRIVER:
-		case VFC_TAG_NOT_YET:
+		switch (vfc_device_get_state(devs[i])) {
+		case VFC_DEVICE_NO_CCW_DRIVER:
+		case VFC_DEVICE_OFFLINE:
+		case VFC_DEVICE_UNBOUND:
+		case VFC_DEVICE_UNEXPORTED:
 			coming = true;
 			break;
 		default:
@@ -201,22 +204,22 @@ static bool devices_coming(struct vfc_ctx *ctx)
 static const struct {
 	const char *name, *reason;
 } states[] = {
-	[VFC_TAG_KNOWN] = { "ready", "ready" },
-	[VFC_TAG_CONFIGURED] = { "configured", "tag from the policy file" },
-	[VFC_TAG_NO_CCW_DRIVER] = { "no-ccw-driver", "no CCW driver" },
-	[VFC_TAG_OFFLINE] = { "offline", "device offline" },
-	[VFC_TAG_NO_DRIVER] = { "unbound", "not bound to virtiofs" },
-	[VFC_TAG_NOT_YET] = { "unexported", "tag not exported yet" },
-	[VFC_TAG_NOT_EXPORTED] = { "no-export", "this kernel does not export tags" },
-	[VFC_TAG_INVALID] = { "bad-tag", "malformed tag file" },
+	[VFC_DEVICE_READY] = { "ready", "ready" },
+	[VFC_DEVICE_CONFIGURED] = { "configured", "tag from the policy file" },
+	[VFC_DEVICE_NO_CCW_DRIVER] = { "no-ccw-driver", "no CCW driver" },
+	[VFC_DEVICE_OFFLINE] = { "offline", "device offline" },
+	[VFC_DEVICE_UNBOUND] = { "unbound", "not bound to virtiofs" },
+	[VFC_DEVICE_UNEXPORTED] = { "unexported", "tag not exported yet" },
+	[VFC_DEVICE_NO_EXPORT] = { "no-export", "this kernel does not export tags" },
+	[VFC_DEVICE_BAD_TAG] = { "bad-tag", "malformed tag file" },
 };
 
-const char *vfc_spec_state_name(enum vfc_tag_state st)
+const char *vfc_spec_state_name(enum vfc_device_state st)
 {
 	return (size_t)st < ARRAY_SIZE(states) && states[st].name ? states[st].name : "bad-tag";
 }
 
-const char *vfc_spec_state_reason(enum vfc_tag_state st)
+const char *vfc_spec_state_reason(enum vfc_device_state st)
 {
 	return (size_t)st < ARRAY_SIZE(states) && states[st].reason ? states[st].reason
 								    : "malformed tag file";
@@ -263,38 +266,38 @@ static int device_tag(struct vfc_ctx *ctx, const char *spec, struct vfc_device *
 	if (!shown)
 		return -ENOMEM;
 	vfc_busid_format(vfc_device_get_busid(dev), busid);
-	switch (vfc_device_get_tag_state(dev)) {
-	case VFC_TAG_KNOWN:
-	case VFC_TAG_CONFIGURED:
+	switch (vfc_device_get_state(dev)) {
+	case VFC_DEVICE_READY:
+	case VFC_DEVICE_CONFIGURED:
 		return resolved(ret, vfc_device_get_tag(dev), false, false);
-	case VFC_TAG_NO_CCW_DRIVER:
+	case VFC_DEVICE_NO_CCW_DRIVER:
 		return refused(ret, -ENXIO, true,
 			       "'%s': device %s has no CCW driver: virtio_ccw is not loaded or "
 			       "does not claim it ('modprobe virtio_ccw'; see lscss)",
 			       shown, busid);
-	case VFC_TAG_OFFLINE:
+	case VFC_DEVICE_OFFLINE:
 		return refused(ret, -ENXIO, true,
 			       "'%s': device %s is offline; set it online with 'chzdev -e %s' or "
 			       "'chccwdev -e %s' (virtio_ccw.no_auto= on the kernel command line "
 			       "keeps it offline at boot)",
 			       shown, busid, busid, busid);
-	case VFC_TAG_NO_DRIVER:
+	case VFC_DEVICE_UNBOUND:
 		return refused(ret, -EAGAIN, true,
 			       "'%s': device %s is online but not bound to the virtiofs driver "
 			       "(is module virtiofs loaded? 'modprobe virtiofs')",
 			       shown, busid);
-	case VFC_TAG_NOT_YET:
+	case VFC_DEVICE_UNEXPORTED:
 		return refused(ret, -EAGAIN, true,
 			       "'%s': device %s is bound to virtiofs, but the kernel has not "
 			       "exported its tag yet",
 			       shown, busid);
-	case VFC_TAG_NOT_EXPORTED:
+	case VFC_DEVICE_NO_EXPORT:
 		return refused(ret, -EOPNOTSUPP, false,
 			       "'%s': cannot tell the tag of device %s: this kernel does not export "
 			       "virtio-fs tags (mainline 6.9 and some distribution kernels do); "
 			       "mount it by tag, or name its tag in %s ('tag %s = TAG')",
 			       shown, busid, cfg ? vfc_config_get_path(cfg) : VFC_CONFIG_PATH, busid);
-	case VFC_TAG_INVALID:
+	case VFC_DEVICE_BAD_TAG:
 		break;
 	}
 	return refused(ret, -EBADMSG, false, "'%s': the kernel's tag file of device %s is malformed",
@@ -320,7 +323,7 @@ int vfc_spec_resolve(struct vfc_ctx *ctx, const char *spec, struct vfc_spec *ret
 		}
 		return resolved(ret, spec, true, devices_coming(ctx));
 	}
-	if ((r == -ENODEV || r == -EMEDIUMTYPE) && !vfc_have_tag_export(ctx) &&
+	if ((r == -ENODEV || r == -EMEDIUMTYPE) && !vfc_export_exists(ctx) &&
 	    vfc_busid_parse(spec, NULL, &form, NULL) == 0 && form == VFC_BUSID_FORM_SHORT)
 		/*
 		 * "cafe" reads as device 0.0.cafe, but there is none (or it is no

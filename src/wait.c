@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "device.h"
 #include "macro.h"
 #include "spec.h"
 #include "wait.h"
@@ -122,11 +123,11 @@ static int device_settled(struct vfc_ctx *ctx, void *userdata)
 		return 0;
 	if (r < 0)
 		return r;
-	switch (vfc_device_get_tag_state(w->dev)) {
-	case VFC_TAG_NO_CCW_DRIVER:
-	case VFC_TAG_OFFLINE:
-	case VFC_TAG_NO_DRIVER:
-	case VFC_TAG_NOT_YET:
+	switch (vfc_device_get_state(w->dev)) {
+	case VFC_DEVICE_NO_CCW_DRIVER:
+	case VFC_DEVICE_OFFLINE:
+	case VFC_DEVICE_UNBOUND:
+	case VFC_DEVICE_UNEXPORTED:
 		return 0;
 	default:
 		return 1;

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "config.h"
-#include "discover.h"
+#include "device.h"
 #include "spec.h"
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)

@@ -11,8 +11,9 @@
 #include "automount.h"
 #include "cli.h"
 #include "config.h"
-#include "discover.h"
+#include "device.h"
 #include "escape.h"
+#include "plan.h"
 #include "spec.h"
 #include "wait.h"
 

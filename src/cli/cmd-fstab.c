@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "discover.h"
+#include "device.h"
 #include "escape.h"
 #include "plan.h"
 #include "spec.h"
@@ -50,10 +50,10 @@ static int print_line(struct vfc_device *dev, bool by_busid, const char *base, c
 	if (!tag) {
 		/* A commented line keeps the output pasteable and says why. */
 		printf("# %s: tag unknown (%s): no line\n", busid,
-		       vfc_spec_state_reason(vfc_device_get_tag_state(dev)));
+		       vfc_spec_state_reason(vfc_device_get_state(dev)));
 		return 0;
 	}
-	target = vfc_plan_target(base, tag);
+	target = vfc_escape_subdir(base, tag);
 	/* A tag that reads as a bus-ID would name another device: use the bus-ID. */
 	msrc = vfc_escape_fstab(by_busid || vfc_spec_reads_as_busid(tag) ? busid : tag);
 	mtarget = target ? vfc_escape_fstab(target) : NULL;

@@ -9,12 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cio.h"
 #include "cli.h"
 #include "config.h"
-#include "discover.h"
+#include "device.h"
 #include "escape.h"
+#include "fstab.h"
 #include "plan.h"
 #include "spec.h"
+#include "virtiofs.h"
 
 struct fact {
 	const char *key;  /* "Online" */
@@ -140,7 +143,7 @@ static int collect(struct vfc_ctx *ctx, struct vfc_device *dev, struct facts *f)
 			 : -ENOMEM;
 		if (r == 0)
 			r = add(f, "virtiofs driver", "virtiofs", vdrv, "%s",
-				vfc_device_get_tag_state(dev) == VFC_TAG_NO_DRIVER ? "not bound"
+				vfc_device_get_state(dev) == VFC_DEVICE_UNBOUND ? "not bound"
 										   : "bound");
 	} else if (r == 0) {
 		r = add(f, "Virtio device", "virtio", NULL, "none (not probed)");
@@ -148,20 +151,20 @@ static int collect(struct vfc_ctx *ctx, struct vfc_device *dev, struct facts *f)
 	if (r == 0)
 		r = add(f, "Tag", "tag",
 			vfc_device_get_export(dev)			      ? vfc_device_get_export(dev)
-			: vfc_device_get_tag_state(dev) == VFC_TAG_CONFIGURED ? vfc_config_get_path(cfg)
+			: vfc_device_get_state(dev) == VFC_DEVICE_CONFIGURED ? vfc_config_get_path(cfg)
 									      : NULL,
 			"%s", tag ? tag : "unknown");
 	if (r == 0) {
-		const char *name = vfc_spec_state_name(vfc_device_get_tag_state(dev));
-		const char *why = vfc_spec_state_reason(vfc_device_get_tag_state(dev));
+		const char *name = vfc_spec_state_name(vfc_device_get_state(dev));
+		const char *why = vfc_spec_state_reason(vfc_device_get_state(dev));
 
 		r = strcmp(name, why) == 0 ? add(f, "State", "state", NULL, "%s", name)
 					   : add(f, "State", "state", NULL, "%s (%s)", name, why);
 	}
 	if (r == 0)
-		r = vfc_plan_fstab(ctx, &e, &n);
+		r = vfc_fstab_read(ctx, &e, &n);
 	for (size_t i = 0; i < n && r == 0; i++) {
-		if (!vfc_plan_line_names(&e[i], dev))
+		if (!vfc_fstab_line_names(&e[i], dev))
 			continue;
 		line = line ? line : &e[i];
 		nlines++;

@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "discover.h"
+#include "device.h"
 #include "escape.h"
 #include "spec.h"
 
@@ -198,7 +198,7 @@ static int add_line(struct libscols_table *tb, const struct list_opts *o, struct
 			break;
 		case COL_STATE:
 			r = scols_line_set_data(ln, i,
-						vfc_spec_state_name(vfc_device_get_tag_state(dev)));
+						vfc_spec_state_name(vfc_device_get_state(dev)));
 			break;
 		}
 	}
@@ -269,7 +269,7 @@ static int print_json(const struct list_opts *o, struct vfc_device **devs, size_
 				break;
 			case COL_STATE:
 				r = json_string(out,
-						vfc_spec_state_name(vfc_device_get_tag_state(dev)));
+						vfc_spec_state_name(vfc_device_get_state(dev)));
 				break;
 			case COL_VIRTIO:
 				r = json_string(out, vfc_device_get_virtio(dev));
@@ -341,24 +341,24 @@ static void explain_unknown_tags(struct vfc_device **devs, size_t n)
 	char busid[VFC_BUSID_STRLEN];
 
 	for (size_t i = 0; i < n; i++) {
-		switch (vfc_device_get_tag_state(devs[i])) {
-		case VFC_TAG_NOT_EXPORTED:
+		switch (vfc_device_get_state(devs[i])) {
+		case VFC_DEVICE_NO_EXPORT:
 			not_exported = true;
 			break;
-		case VFC_TAG_NO_CCW_DRIVER:
+		case VFC_DEVICE_NO_CCW_DRIVER:
 			cli_note("%s: no CCW driver (virtio_ccw not loaded?): tag unknown",
 				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
 			break;
-		case VFC_TAG_NOT_YET:
+		case VFC_DEVICE_UNEXPORTED:
 			cli_note("%s: bound to virtiofs, tag not exported yet",
 				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
 			break;
-		case VFC_TAG_NO_DRIVER:
+		case VFC_DEVICE_UNBOUND:
 			cli_note("%s: not bound to the virtiofs driver (module virtiofs not "
 				 "loaded?): tag unknown",
 				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
 			break;
-		case VFC_TAG_INVALID:
+		case VFC_DEVICE_BAD_TAG:
 			cli_note("%s: the kernel's tag file is malformed: tag unknown",
 				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
 			break;

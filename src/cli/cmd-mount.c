@@ -10,8 +10,11 @@
 #include "cli.h"
 #include "config.h"
 #include "escape.h"
+#include "fstab.h"
 #include "mount.h"
+#include "mountopts.h"
 #include "plan.h"
+#include "wait.h"
 
 static void mount_usage(FILE *out)
 {
@@ -44,7 +47,7 @@ static int parse_wait(const char *arg, int *ret_ms)
 {
 	int s;
 
-	if (vfc_parse_wait_seconds(arg, strlen(arg), &s) < 0) {
+	if (vfc_config_parse_wait(arg, strlen(arg), &s) < 0) {
 		cli_error("invalid --wait '%s': expected a number of seconds from 0 to %d", arg,
 			  VFC_WAIT_MAX_S);
 		return -EINVAL;
@@ -78,7 +81,7 @@ static int mount_all(struct vfc_ctx *ctx, const struct vfc_mount_req *tmpl, bool
 	size_t n = 0, ok = 0, failed = 0, skipped = 0, noauto = 0;
 	int r;
 
-	r = vfc_plan_fstab(ctx, &e, &n);
+	r = vfc_fstab_read(ctx, &e, &n);
 	if (r < 0) {
 		cli_error("cannot read fstab: %s", strerror(-r));
 		return MNT_EX_SYSERR;
@@ -204,13 +207,13 @@ int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv)
 	if (!req.target) {
 		const struct vfc_fstab_entry *fe;
 		_cleanup_free_ char *shown = vfc_escape_display(req.spec);
-		int r = vfc_plan_fstab(ctx, &e, &n);
+		int r = vfc_fstab_read(ctx, &e, &n);
 
 		if (r < 0) {
 			cli_error("cannot read fstab: %s", strerror(-r));
 			return MNT_EX_SYSERR;
 		}
-		fe = vfc_plan_fstab_find(ctx, e, n, req.spec);
+		fe = vfc_fstab_find(ctx, e, n, req.spec);
 		if (!fe) {
 			cli_error("'%s': no mountpoint given and no virtiofs line in %s names it",
 				  shown ? shown : "", mnt_get_fstab_path());

@@ -18,10 +18,13 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "escape.h"
 #include "config.h"
+#include "escape.h"
+#include "fstab.h"
 #include "mount.h"
+#include "mountopts.h"
 #include "plan.h"
+#include "wait.h"
 
 static void usage(FILE *out)
 {
@@ -77,16 +80,15 @@ static int wait_from_fstab(struct vfc_ctx *ctx, struct vfc_mount_req *req)
 {
 	const struct vfc_fstab_entry *fe;
 	struct vfc_fstab_entry *e = NULL;
+	_cleanup_free_ char *msg = NULL;
 	size_t n = 0;
 	int r = 0;
 
-	if (vfc_plan_fstab(ctx, &e, &n) < 0)
+	if (vfc_fstab_read(ctx, &e, &n) < 0)
 		return 0;
-	fe = vfc_plan_fstab_find_line(e, n, req->spec, req->target);
-	if (fe && vfc_mount_parse_wait(fe->options, &req->default_wait_ms) < 0) {
-		cli_error("%s: invalid %s in the fstab line: expected a number of seconds from 0 "
-			  "to %d",
-			  fe->target, VFC_OPT_WAIT, VFC_WAIT_MAX_S);
+	fe = vfc_fstab_find_line(e, n, req->spec, req->target);
+	if (fe && vfc_mountopts_get_wait(fe->options, &req->default_wait_ms, &msg) < 0) {
+		cli_error("%s: the fstab line's %s", fe->target, msg ? msg : "wait is invalid");
 		r = -EINVAL;
 	}
 	vfc_fstab_entries_free(e, n);
@@ -128,7 +130,7 @@ static int become_user_mount(struct vfc_ctx *ctx, struct vfc_mount_req *req, cha
 		cli_error("user %u: not in the user database", (unsigned int)uid);
 		return MNT_EX_USAGE;
 	}
-	r = vfc_plan_user_mount(ctx, req->spec, req->target, pw->pw_name, ret_target, ret_options);
+	r = vfc_fstab_user_mount(ctx, req->spec, req->target, pw->pw_name, ret_target, ret_options);
 	if (r == -EPERM) {
 		_cleanup_free_ char *shown = vfc_escape_display(req->spec);
 

@@ -23,7 +23,9 @@
 #include "cli.h"
 #include "config.h"
 #include "escape.h"
+#include "fstab.h"
 #include "plan.h"
+#include "unit.h"
 
 #define DROPIN VFC_GENERATOR_DROPIN
 
@@ -75,7 +77,7 @@ static int generate(struct vfc_ctx *ctx, int dirfd, const struct vfc_fstab_entry
 			     *text = NULL;
 	int r;
 
-	r = vfc_plan_line_alias(ctx, fe->spec, &alias);
+	r = vfc_unit_line_alias(ctx, fe->spec, &alias);
 	if (r < 0)
 		return r;
 	if (!alias) {
@@ -140,7 +142,7 @@ int main(int argc, char **argv)
 		vfc_ctx_set_config(ctx, cfg);
 		vfc_config_unref(cfg);
 	}
-	r = vfc_plan_fstab(ctx, &e, &n);
+	r = vfc_fstab_read(ctx, &e, &n);
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		r = generate(ctx, dirfd, &e[i]);
 		if (r < 0) {

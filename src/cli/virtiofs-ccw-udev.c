@@ -18,8 +18,10 @@
 
 #include "cli.h"
 #include "config.h"
-#include "discover.h"
+#include "device.h"
+#include "fstab.h"
 #include "plan.h"
+#include "unit.h"
 
 static void usage(FILE *out)
 {
@@ -66,12 +68,12 @@ int main(int argc, char **argv)
 		return r == -ENOMEM ? MNT_EX_SYSERR : MNT_EX_FAIL;
 	}
 	vfc_busid_format(vfc_device_get_busid(dev), busid);
-	by_busid = vfc_plan_alias_busid(vfc_device_get_busid(dev));
+	by_busid = vfc_unit_alias_busid(vfc_device_get_busid(dev));
 	if (vfc_device_get_tag(dev))
-		by_tag = vfc_plan_alias_tag(vfc_device_get_tag(dev));
-	r = vfc_plan_fstab(ctx, &e, &n);
+		by_tag = vfc_unit_alias_tag(vfc_device_get_tag(dev));
+	r = vfc_fstab_read(ctx, &e, &n);
 	if (r >= 0)
-		r = vfc_plan_device_wants(dev, e, n, &wants);
+		r = vfc_unit_device_wants(dev, e, n, &wants);
 	vfc_fstab_entries_free(e, n);
 	if (r < 0 || !by_busid || (vfc_device_get_tag(dev) && !by_tag)) {
 		vfc_device_unref(dev);

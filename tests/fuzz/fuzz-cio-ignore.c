@@ -10,8 +10,9 @@
 #include <string.h>
 
 #include "busid.h"
+#include "cio.h"
 #include "ctx.h"
-#include "discover.h"
+#include "device.h"
 #include "fuzz.h"
 
 #define MAX_RANGES 16

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vfc_mount_parse_wait() on any option string (fstab lines and -o come from
+ * vfc_mountopts_get_wait() on any option string (fstab lines and -o come from
  * administrators and mount(8)): it finds the wait option exactly where
  * libmount does, accepts only 0-86400 in plain decimal, and the options that
  * reach the kernel are what libmount makes of the string, untouched by us.
@@ -13,6 +13,7 @@
 
 #include "fuzz.h"
 #include "mount.h"
+#include "mountopts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = 0;
 	int ms = -7, r, present;
 
-	r = vfc_mount_parse_wait(opts, &ms);
+	r = vfc_mountopts_get_wait(opts, &ms, NULL);
 	present = mnt_optstr_get_option(opts, VFC_OPT_WAIT, &val, &len) == 0;
 
 	FUZZ_ASSERT(r == 0 || r == 1 || r == -EINVAL, "'%s': returned %d", fuzz_show(opts), r);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vfc_plan_dirname() and vfc_plan_target() on any tag (tags come from the
+ * vfc_escape_dirname() and vfc_escape_subdir() on any tag (tags come from the
  * hypervisor): the name is one harmless path component -- never empty, "."
  * or "..", no '/', only [A-Za-z0-9_+,:@=%~.-] and \xHH, no leading '.' or
  * '-' -- and decodes back to the tag, so no two tags share a directory.
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "fuzz.h"
 #include "plan.h"
 
@@ -25,7 +26,7 @@ static int hexval(char c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *tag = fuzz_cstr(data, size);
-	char *name = vfc_plan_dirname(tag), *target, *want;
+	char *name = vfc_escape_dirname(tag), *target, *want;
 	size_t i = 0, o = 0, n;
 
 	FUZZ_ASSERT(name, "NULL for '%s'", fuzz_show(tag));
@@ -75,12 +76,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* The mountpoint: the base, one slash, the name; also for "/" and a trailing slash. */
-	target = vfc_plan_target("/run/virtiofs", tag);
+	target = vfc_escape_subdir("/run/virtiofs", tag);
 	FUZZ_ASSERT(target && strncmp(target, "/run/virtiofs/", 14) == 0 &&
 			    strcmp(target + 14, name) == 0,
 		    "target '%s' for '%s'", target ? fuzz_show(target) : "(null)", fuzz_show(tag));
 	free(target);
-	target = vfc_plan_target("/", tag);
+	target = vfc_escape_subdir("/", tag);
 	want = malloc(n + 2);
 	if (!want)
 		abort();
@@ -89,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(target && strcmp(target, want) == 0, "target '%s' in / for '%s'",
 		    target ? fuzz_show(target) : "(null)", fuzz_show(tag));
 	free(target);
-	target = vfc_plan_target("/mnt/", tag);
+	target = vfc_escape_subdir("/mnt/", tag);
 	FUZZ_ASSERT(target && strncmp(target, "/mnt/", 5) == 0 && strcmp(target + 5, name) == 0,
 		    "target '%s' in /mnt/ for '%s'", target ? fuzz_show(target) : "(null)",
 		    fuzz_show(tag));

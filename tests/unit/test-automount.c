@@ -21,7 +21,8 @@
 
 #include "automount.h"
 #include "config.h"
-#include "discover.h"
+#include "device.h"
+#include "plan.h"
 
 int __wrap_mnt_context_mount(struct libmnt_context *cxt);
 int __wrap_mnt_context_umount(struct libmnt_context *cxt);

@@ -9,11 +9,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "escape.h"
+#include "fstab.h"
 #include "plan.h"
 
 static void dirname_is(const char *tag, const char *expected)
 {
-	char *d = vfc_plan_dirname(tag);
+	char *d = vfc_escape_dirname(tag);
 
 	assert_non_null(d);
 	assert_string_equal(d, expected);
@@ -56,7 +58,7 @@ static void test_dirname_injective(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		d[i] = vfc_plan_dirname(tags[i]);
+		d[i] = vfc_escape_dirname(tags[i]);
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 		for (size_t j = i + 1; j < sizeof(tags) / sizeof(tags[0]); j++)
 			if (strcmp(d[i], d[j]) == 0)
@@ -68,7 +70,7 @@ static void test_dirname_injective(void **state)
 
 static void target_is(const char *base, const char *tag, const char *expected)
 {
-	char *t = vfc_plan_target(base, tag);
+	char *t = vfc_escape_subdir(base, tag);
 
 	assert_non_null(t);
 	assert_string_equal(t, expected);
@@ -92,7 +94,7 @@ static void test_fstab(void **state)
 
 	(void)state;
 	assert_int_equal(vfc_ctx_new(&ctx), 0);
-	assert_int_equal(vfc_plan_fstab(ctx, &e, &n), 0);
+	assert_int_equal(vfc_fstab_read(ctx, &e, &n), 0);
 	assert_int_equal(n, 6); /* the virtiofs lines only */
 	assert_string_equal(e[0].spec, "0.0.1a12");
 	assert_string_equal(e[0].target, "/tmp");
@@ -104,19 +106,19 @@ static void test_fstab(void **state)
 	assert_string_equal(e[5].spec, "data set 7"); /* unescaped by libmount */
 
 	/* Found by the same text, by another bus-ID form, or by the device's tag. */
-	assert_ptr_equal(vfc_plan_fstab_find(ctx, e, n, "0.0.1a12"), &e[0]);
-	assert_ptr_equal(vfc_plan_fstab_find(ctx, e, n, "fe.0.1a12"), &e[0]);
-	assert_ptr_equal(vfc_plan_fstab_find(ctx, e, n, "1a12"), &e[0]);
-	assert_ptr_equal(vfc_plan_fstab_find(ctx, e, n, "0.1.0042"), &e[1]);
-	assert_ptr_equal(vfc_plan_fstab_find(ctx, e, n, "share2"), &e[1]);
-	assert_ptr_equal(vfc_plan_fstab_find(ctx, e, n, "0.0.0002"), &e[2]);
-	assert_null(vfc_plan_fstab_find(ctx, e, n, "0.0.0003"));
-	assert_null(vfc_plan_fstab_find(ctx, e, n, "nosuch"));
+	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "0.0.1a12"), &e[0]);
+	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "fe.0.1a12"), &e[0]);
+	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "1a12"), &e[0]);
+	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "0.1.0042"), &e[1]);
+	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "share2"), &e[1]);
+	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "0.0.0002"), &e[2]);
+	assert_null(vfc_fstab_find(ctx, e, n, "0.0.0003"));
+	assert_null(vfc_fstab_find(ctx, e, n, "nosuch"));
 	vfc_fstab_entries_free(e, n);
 
 	/* No fstab at all is an empty one. */
 	setenv("LIBMOUNT_FSTAB", "/nonexistent/fstab", 1);
-	assert_int_equal(vfc_plan_fstab(ctx, &e, &n), 0);
+	assert_int_equal(vfc_fstab_read(ctx, &e, &n), 0);
 	assert_int_equal(n, 0);
 	vfc_fstab_entries_free(e, n);
 	vfc_ctx_unref(ctx);
@@ -134,19 +136,19 @@ static void test_user_mount(void **state)
 	assert_int_equal(vfc_ctx_new(&ctx), 0);
 
 	/* user: user=NAME, and nosuid,nodev,noexec right after it */
-	assert_int_equal(vfc_plan_user_mount(ctx, "share1", "/tmp/", "tester", &target, &opts), 0);
+	assert_int_equal(vfc_fstab_user_mount(ctx, "share1", "/tmp/", "tester", &target, &opts), 0);
 	assert_string_equal(target, "/tmp");
 	assert_string_equal(opts, "noauto,user=tester,nosuid,nodev,noexec");
 	free(target);
 	free(opts);
 	/* users; later options undo what it implies */
-	assert_int_equal(vfc_plan_user_mount(ctx, "0.0.1a12", "/var/tmp", "tester", &target, &opts),
+	assert_int_equal(vfc_fstab_user_mount(ctx, "0.0.1a12", "/var/tmp", "tester", &target, &opts),
 			 0);
 	assert_string_equal(opts, "noauto,users,nosuid,nodev,noexec,exec,ro");
 	free(target);
 	free(opts);
 	/* ... earlier ones do not */
-	assert_int_equal(vfc_plan_user_mount(ctx, "share2", "/srv/exec", "tester", &target, &opts),
+	assert_int_equal(vfc_fstab_user_mount(ctx, "share2", "/srv/exec", "tester", &target, &opts),
 			 0);
 	assert_string_equal(opts, "exec,user=tester,nosuid,nodev,noexec");
 	free(target);
@@ -154,14 +156,14 @@ static void test_user_mount(void **state)
 
 	/* Not allowed: no user option, another source text, another directory, user=X. */
 	target = opts = NULL;
-	assert_int_equal(vfc_plan_user_mount(ctx, "share0", "/srv/rootonly", "tester", &target,
+	assert_int_equal(vfc_fstab_user_mount(ctx, "share0", "/srv/rootonly", "tester", &target,
 					     &opts),
 			 -EPERM);
-	assert_int_equal(vfc_plan_user_mount(ctx, "fe.0.1a12", "/var/tmp", "tester", &target, &opts),
+	assert_int_equal(vfc_fstab_user_mount(ctx, "fe.0.1a12", "/var/tmp", "tester", &target, &opts),
 			 -EPERM);
-	assert_int_equal(vfc_plan_user_mount(ctx, "share1", "/var/tmp", "tester", &target, &opts),
+	assert_int_equal(vfc_fstab_user_mount(ctx, "share1", "/var/tmp", "tester", &target, &opts),
 			 -EPERM);
-	assert_int_equal(vfc_plan_user_mount(ctx, "share0", "/srv/named", "tester", &target, &opts),
+	assert_int_equal(vfc_fstab_user_mount(ctx, "share0", "/srv/named", "tester", &target, &opts),
 			 -EPERM);
 	assert_null(target);
 	assert_null(opts);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "device.h"
 #include "spec.h"
 
 static void use_tree(const char *name)
@@ -191,8 +192,8 @@ static void test_resolve_states(void **state)
 	ctx = new_ctx("nodriver");
 	refuses(ctx, "0.0.1a12", -ENXIO, true, "has no CCW driver");
 	vfc_ctx_unref(ctx);
-	assert_string_equal(vfc_spec_state_name(VFC_TAG_NO_CCW_DRIVER), "no-ccw-driver");
-	assert_string_equal(vfc_spec_state_name(VFC_TAG_NOT_YET), "unexported");
+	assert_string_equal(vfc_spec_state_name(VFC_DEVICE_NO_CCW_DRIVER), "no-ccw-driver");
+	assert_string_equal(vfc_spec_state_name(VFC_DEVICE_UNEXPORTED), "unexported");
 }
 
 /* Tag files without their newline; the probe window before the export entry. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Discovery against fake sysfs trees (tests/fixtures/trees, built by mktree)
- * under umockdev: run as `umockdev-wrapper test-discover` with
+ * Devices against fake sysfs trees (tests/fixtures/trees, built by mktree)
+ * under umockdev: run as `umockdev-wrapper test-device` with
  * VFC_TEST_TREES naming the directory of built trees. Each test points
  * UMOCKDEV_DIR at its tree, which umockdev reads on every access.
  */
@@ -15,7 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "discover.h"
+#include "cio.h"
+#include "device.h"
+#include "export.h"
 #include "spec.h"
 
 static struct vfc_ctx *use_tree(const char *name)
@@ -63,7 +65,7 @@ static void test_enumerate_612(void **state)
 	assert_int_equal(n, 3); /* the virtio-net device at 0.0.0000 is not listed */
 	for (size_t i = 0; i < n; i++) {
 		busid_is(devs[i], ids[i]);
-		assert_int_equal(vfc_device_get_tag_state(devs[i]), VFC_TAG_KNOWN);
+		assert_int_equal(vfc_device_get_state(devs[i]), VFC_DEVICE_READY);
 		assert_string_equal(vfc_device_get_tag(devs[i]), tags[i]);
 		assert_string_equal(vfc_device_get_virtio(devs[i]), virtio[i]);
 		assert_string_equal(vfc_device_get_driver(devs[i]), "virtio_ccw");
@@ -72,7 +74,7 @@ static void test_enumerate_612(void **state)
 	assert_string_equal(vfc_device_get_mountpoints(devs[1])[0], "/mnt/share0");
 	assert_null(vfc_device_get_mountpoints(devs[1])[1]);
 	assert_null(vfc_device_get_mountpoints(devs[0])[0]);
-	assert_true(vfc_have_tag_export(ctx));
+	assert_true(vfc_export_exists(ctx));
 	vfc_device_array_free(devs, n);
 	vfc_ctx_unref(ctx);
 }
@@ -88,12 +90,12 @@ static void test_enumerate_61(void **state)
 	assert_int_equal(n, 3);
 	for (size_t i = 0; i < n; i++) {
 		assert_null(vfc_device_get_tag(devs[i]));
-		assert_int_equal(vfc_device_get_tag_state(devs[i]), VFC_TAG_NOT_EXPORTED);
+		assert_int_equal(vfc_device_get_state(devs[i]), VFC_DEVICE_NO_EXPORT);
 		/* Without a tag the mount table cannot be matched to the device. */
 		assert_null(vfc_device_get_mountpoints(devs[i])[0]);
 	}
 	assert_string_equal(vfc_device_get_virtio(devs[1]), "virtio3");
-	assert_false(vfc_have_tag_export(ctx));
+	assert_false(vfc_export_exists(ctx));
 	/* A tag cannot be looked up, a bus-ID can. */
 	assert_int_equal(vfc_device_new_from_tag(ctx, "share0", &devs[0]), -ENOENT);
 	vfc_device_array_free(devs, n);
@@ -110,13 +112,13 @@ static void test_states_mixed(void **state)
 	dev = by_spec(ctx, "0.0.beef");
 	assert_false(vfc_device_is_online(dev));
 	assert_null(vfc_device_get_virtio(dev));
-	assert_int_equal(vfc_device_get_tag_state(dev), VFC_TAG_OFFLINE);
+	assert_int_equal(vfc_device_get_state(dev), VFC_DEVICE_OFFLINE);
 	vfc_device_unref(dev);
 
 	dev = by_spec(ctx, "2000");
 	assert_true(vfc_device_is_online(dev));
 	assert_string_equal(vfc_device_get_virtio(dev), "virtio6");
-	assert_int_equal(vfc_device_get_tag_state(dev), VFC_TAG_NO_DRIVER);
+	assert_int_equal(vfc_device_get_state(dev), VFC_DEVICE_UNBOUND);
 	vfc_device_unref(dev);
 
 	dev = by_spec(ctx, "fe.3.ffff");
@@ -240,9 +242,9 @@ static void test_odd_exports(void **state)
 	assert_int_equal(n, 4);
 	busid_is(devs[0], "0.0.0100");
 	assert_string_equal(vfc_device_get_tag(devs[0]), "moved");
-	assert_int_equal(vfc_device_get_tag_state(devs[1]), VFC_TAG_INVALID); /* 40 bytes */
+	assert_int_equal(vfc_device_get_state(devs[1]), VFC_DEVICE_BAD_TAG); /* 40 bytes */
 	assert_null(vfc_device_get_tag(devs[1]));
-	assert_int_equal(vfc_device_get_tag_state(devs[2]), VFC_TAG_INVALID); /* empty */
+	assert_int_equal(vfc_device_get_state(devs[2]), VFC_DEVICE_BAD_TAG); /* empty */
 	assert_string_equal(vfc_device_get_tag(devs[3]), "other");
 	vfc_device_array_free(devs, n);
 
@@ -262,7 +264,7 @@ static void test_enumerate_without_driver(void **state)
 	assert_int_equal(n, 1);
 	busid_is(devs[0], "0.0.1a12");
 	assert_null(vfc_device_get_driver(devs[0]));
-	assert_int_equal(vfc_device_get_tag_state(devs[0]), VFC_TAG_NO_CCW_DRIVER);
+	assert_int_equal(vfc_device_get_state(devs[0]), VFC_DEVICE_NO_CCW_DRIVER);
 	vfc_device_array_free(devs, n);
 	vfc_ctx_unref(ctx);
 }
@@ -295,5 +297,5 @@ int main(void)
 		cmocka_unit_test(test_refcount),
 	};
 
-	return cmocka_run_group_tests_name("discover", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("device", tests, NULL, NULL);
 }

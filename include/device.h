@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A virtio-fs device on the CCW bus (control unit 3832/1a): an opaque,
+ * ref-counted snapshot of what the kernel tells about it when it is looked
+ * up: bus-ID, online state, CCW driver, virtio child, tag (export.h, or the
+ * policy file's) and one state that says how far it got.
+ *
+ * Lookups by bus-ID or tag never walk the whole CCW bus: a guest may hold
+ * 4 x 65536 CCW devices. A device hidden by cio_ignore has no sysfs entry and
+ * so no object: its lookup says -ENODEV, and cio.h tells why.
+ */
+#ifndef VFC_DEVICE_H
+#define VFC_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "busid.h"
+#include "ctx.h"
+
+/* How far a device got on its way to a mountable tag. */
+enum vfc_device_state {
+	VFC_DEVICE_READY,	  /* bound to virtiofs, its tag exported */
+	VFC_DEVICE_NO_CCW_DRIVER, /* no CCW driver (virtio_ccw) is bound to the device */
+	VFC_DEVICE_OFFLINE,	  /* the CCW device is offline: no virtio device yet */
+	VFC_DEVICE_UNBOUND,	  /* the virtio device is not bound to virtiofs */
+	VFC_DEVICE_NO_EXPORT,	  /* the kernel exports no tags (before Linux 6.9) */
+	VFC_DEVICE_CONFIGURED,	  /* no export, but the policy file names the tag */
+	VFC_DEVICE_BAD_TAG,	  /* the kernel's tag file holds something that is no tag */
+	VFC_DEVICE_UNEXPORTED,	  /* bound, but the export has no entry for it yet */
+};
+
+struct vfc_device;
+
+struct vfc_device *vfc_device_ref(struct vfc_device *dev);
+struct vfc_device *vfc_device_unref(struct vfc_device *dev);
+
+/*
+ * Look up one device. Return 0, or:
+ * -ENODEV       no CCW device with this bus-ID (absent, or hidden by cio_ignore)
+ * -EMEDIUMTYPE  the CCW device is not a virtio-fs device
+ * -ENOENT       (by tag) no device has this tag
+ */
+int vfc_device_new_from_busid(struct vfc_ctx *ctx, const struct vfc_busid *id,
+			      struct vfc_device **ret);
+int vfc_device_new_from_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_device **ret);
+
+/*
+ * The device behind a udev event, as the automount units name it: a bus-ID
+ * ("0.0.1a12"), a virtio device ("virtio4") or a virtiofs export index ("4").
+ */
+int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name, struct vfc_device **ret);
+
+/* All virtio-fs CCW devices, sorted by bus-ID; free with vfc_device_array_free(). */
+int vfc_device_enumerate(struct vfc_ctx *ctx, struct vfc_device ***ret_devs, size_t *ret_n);
+void vfc_device_array_free(struct vfc_device **devs, size_t n);
+
+const struct vfc_busid *vfc_device_get_busid(struct vfc_device *dev);
+const char *vfc_device_get_syspath(struct vfc_device *dev);
+bool vfc_device_is_online(struct vfc_device *dev);
+/* The CCW driver bound to the device ("virtio_ccw"), or NULL. */
+const char *vfc_device_get_driver(struct vfc_device *dev);
+/* The export entry ("/sys/fs/virtiofs/2") the tag was read from, or NULL. */
+const char *vfc_device_get_export(struct vfc_device *dev);
+/* The virtio child ("virtio2") once the device is online and probed, or NULL. */
+const char *vfc_device_get_virtio(struct vfc_device *dev);
+/*
+ * The tag (raw bytes, untrusted) or NULL; vfc_device_get_state() says why.
+ * Known from the kernel, or (VFC_DEVICE_CONFIGURED) from the context's policy.
+ */
+const char *vfc_device_get_tag(struct vfc_device *dev);
+enum vfc_device_state vfc_device_get_state(struct vfc_device *dev);
+/* Where the device's tag is mounted as virtiofs now: NULL-terminated, owned by @dev. */
+const char *const *vfc_device_get_mountpoints(struct vfc_device *dev);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtiofs lines of fstab, read through libmount (so LIBMOUNT_FSTAB and
+ * fstab's escaping work as in mount(8)), and which of them name a device or
+ * allow a user mount.
+ */
+#ifndef VFC_FSTAB_H
+#define VFC_FSTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "busid.h"
+#include "ctx.h"
+
+struct vfc_device;
+
+struct vfc_fstab_entry {
+	char *spec; /* fstab's source: a tag or a bus-ID */
+	char *target;
+	char *options; /* NULL if none */
+	bool noauto;
+	bool nofail;
+};
+
+/* The virtiofs lines of fstab, in file order. A missing fstab is an empty one. */
+int vfc_fstab_read(struct vfc_ctx *ctx, struct vfc_fstab_entry **ret, size_t *ret_n);
+void vfc_fstab_entries_free(struct vfc_fstab_entry *e, size_t n);
+
+/*
+ * Does the fstab source @spec name device @id (with tag @tag, or NULL), as
+ * spec.h reads a SPEC? A full bus-ID names its device only; a short devno
+ * dddd is the device's tag where that is exactly its tag, else its bus-ID.
+ */
+bool vfc_fstab_source_names(const char *spec, const struct vfc_busid *id, const char *tag);
+/* Does the fstab line @fe name @dev (by any bus-ID form, or by its tag)? */
+bool vfc_fstab_line_names(const struct vfc_fstab_entry *fe, struct vfc_device *dev);
+/* The first line that names device @id with tag @tag (or NULL); NULL if none. */
+const struct vfc_fstab_entry *vfc_fstab_find_device(const struct vfc_fstab_entry *e, size_t n,
+						    const struct vfc_busid *id, const char *tag);
+/*
+ * The fstab line that names @spec: the same source text, the same device by
+ * another bus-ID form, or the tag @spec resolves to. NULL if none.
+ */
+const struct vfc_fstab_entry *vfc_fstab_find(struct vfc_ctx *ctx, const struct vfc_fstab_entry *e,
+					     size_t n, const char *spec);
+/* The line with exactly this source text and mountpoint (as mount(8) ran it), or NULL. */
+const struct vfc_fstab_entry *vfc_fstab_find_line(const struct vfc_fstab_entry *e, size_t n,
+						  const char *spec, const char *target);
+
+/*
+ * May a user who is not root mount @spec on @target, as mount(8) allows it?
+ * Only if an fstab line has exactly this source text and this mountpoint
+ * (the same directory) and the option user or users. Then 0, *ret_target
+ * the line's mountpoint (not the caller's spelling of it) and *ret_options
+ * the line's options as mount(8) makes them for a user mount: user (as
+ * user=@username) and users imply nosuid, nodev and noexec, which later
+ * options may undo ("user,exec"). -EPERM if no line allows it.
+ */
+int vfc_fstab_user_mount(struct vfc_ctx *ctx, const char *spec, const char *target,
+			 const char *username, char **ret_target, char **ret_options);
+
+#endif

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * All virtio-fs CCW devices: vfc_device_enumerate() of device.h. Each is
+ * looked up as vfc_device_new_from_busid() does; what costs is finding them.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <libudev.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "device.h"
+#include "macro.h"
+#include "virtiofs.h"
+
+#define SYSFS_VIRTIO_CCW_DRV "/sys/bus/ccw/drivers/virtio_ccw"
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+#define _cleanup_closedir_ _cleanup_(closedirp)
+
+static int cmp_devices(const void *a, const void *b)
+{
+	struct vfc_device *da = *(struct vfc_device *const *)a;
+	struct vfc_device *db = *(struct vfc_device *const *)b;
+
+	return vfc_busid_cmp(vfc_device_get_busid(da), vfc_device_get_busid(db));
+}
+
+void vfc_device_array_free(struct vfc_device **devs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		vfc_device_unref(devs[i]);
+	free(devs);
+}
+
+static int devices_append(struct vfc_device ***devs, size_t *n, size_t *alloc,
+			  struct vfc_device *dev)
+{
+	if (*n == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 8;
+		struct vfc_device **nd = realloc(*devs, na * sizeof(*nd));
+
+		if (!nd)
+			return -ENOMEM;
+		*devs = nd;
+		*alloc = na;
+	}
+	(*devs)[(*n)++] = dev;
+	return 0;
+}
+
+/* Add the device at bus-ID @name, if it is a virtio-fs device that can be read. */
+static int add_ccw_device(struct vfc_ctx *ctx, const char *name, struct vfc_device ***devs,
+			  size_t *n, size_t *alloc)
+{
+	struct vfc_device *dev;
+	struct vfc_busid id;
+	int r;
+
+	if (vfc_busid_parse(name, &id, NULL, NULL) < 0)
+		return 0;
+	r = vfc_device_new_from_busid(ctx, &id, &dev);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	r = devices_append(devs, n, alloc, dev);
+	if (r < 0)
+		vfc_device_unref(dev);
+	return r;
+}
+
+/*
+ * Fallback when virtio_ccw is not bound (module not loaded): ask libudev for
+ * the whole CCW bus. This reads every CCW device's cutype, so it costs in
+ * proportion to the bus (up to 4 x 65536 devices), not to the virtio devices.
+ */
+static int enumerate_whole_bus(struct vfc_ctx *ctx, struct vfc_device ***devs, size_t *n,
+			       size_t *alloc)
+{
+	struct udev *udev = vfc_ctx_get_udev(ctx);
+	struct udev_enumerate *e;
+	struct udev_list_entry *le;
+	int r;
+
+	e = udev_enumerate_new(udev);
+	if (!e)
+		return -ENOMEM;
+	r = udev_enumerate_add_match_subsystem(e, "ccw");
+	if (r >= 0)
+		r = udev_enumerate_add_match_sysattr(e, "cutype", VFC_CUTYPE_VIRTIO_FS);
+	if (r >= 0)
+		r = udev_enumerate_scan_devices(e);
+	udev_list_entry_foreach(le, r >= 0 ? udev_enumerate_get_list_entry(e) : NULL)
+	{
+		const char *name = strrchr(udev_list_entry_get_name(le), '/');
+
+		r = add_ccw_device(ctx, name ? name + 1 : "", devs, n, alloc);
+		if (r < 0)
+			break;
+	}
+	udev_enumerate_unref(e);
+	return r < 0 ? r : 0;
+}
+
+int vfc_device_enumerate(struct vfc_ctx *ctx, struct vfc_device ***ret_devs, size_t *ret_n)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct vfc_device **devs = NULL;
+	size_t n = 0, alloc = 0;
+	struct dirent *de;
+	int r = 0;
+
+	/*
+	 * The virtio_ccw driver directory links exactly the virtio-ccw devices,
+	 * online or not, so listing costs in proportion to them, not to the bus.
+	 */
+	d = opendir(SYSFS_VIRTIO_CCW_DRV);
+	if (!d) {
+		vfc_debug(ctx, "%s: %s; scanning the whole CCW bus", SYSFS_VIRTIO_CCW_DRV,
+			  strerror(errno));
+		r = enumerate_whole_bus(ctx, &devs, &n, &alloc);
+	}
+	while (d && (de = readdir(d))) {
+		/* Bus-IDs, and the driver's own files (bind, uevent, ...) to skip. */
+		if (!vfc_busid_is_valid(de->d_name) || de->d_name[0] != '0')
+			continue;
+		r = add_ccw_device(ctx, de->d_name, &devs, &n, &alloc);
+		if (r < 0)
+			break;
+	}
+	if (r < 0) {
+		vfc_device_array_free(devs, n);
+		return r;
+	}
+
+	if (n > 1)
+		qsort(devs, n, sizeof(*devs), cmp_devices);
+	*ret_devs = devs;
+	*ret_n = n;
+	return 0;
+}
+

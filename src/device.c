@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtio-fs CCW devices, through libudev. The kernel layout this relies
+ * on (captured on Debian's 6.1 and 6.12 s390x kernels):
+ *
+ *   /sys/bus/ccw/devices/0.0.1a12 -> /sys/devices/css0/0.0.0001/0.0.1a12
+ *       cutype "3832/1a", online "1", driver -> virtio_ccw
+ *       virtio2/             the virtio device, driver -> virtiofs
+ *
+ * and, for the tag, the export (export.h) or the policy file (config.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <libudev.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "device.h"
+#include "export.h"
+#include "macro.h"
+#include "mounttab.h"
+#include "virtiofs.h"
+
+struct vfc_device {
+	int refcount;
+	struct vfc_ctx *ctx;
+	struct vfc_busid id;
+	char *syspath;
+	char *driver;
+	char *virtio;
+	bool online;
+	char *tag;
+	char *export; /* the export entry that holds the tag, when found */
+	enum vfc_device_state state;
+	char **mountpoints;
+};
+
+static void udev_device_unrefp(struct udev_device **d)
+{
+	udev_device_unref(*d);
+}
+#define _cleanup_udev_device_ _cleanup_(udev_device_unrefp)
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+#define _cleanup_closedir_ _cleanup_(closedirp)
+
+struct vfc_device *vfc_device_ref(struct vfc_device *dev)
+{
+	if (dev)
+		dev->refcount++;
+	return dev;
+}
+
+struct vfc_device *vfc_device_unref(struct vfc_device *dev)
+{
+	if (!dev || --dev->refcount > 0)
+		return NULL;
+
+	strv_free(dev->mountpoints);
+	free(dev->tag);
+	free(dev->export);
+	free(dev->virtio);
+	free(dev->driver);
+	free(dev->syspath);
+	vfc_ctx_unref(dev->ctx);
+	free(dev);
+	return NULL;
+}
+
+static void vfc_device_unrefp(struct vfc_device **d)
+{
+	vfc_device_unref(*d);
+}
+#define _cleanup_device_ _cleanup_(vfc_device_unrefp)
+
+static int device_read_tag(struct vfc_device *dev)
+{
+	char busid[VFC_BUSID_STRLEN];
+	int r;
+
+	vfc_busid_format(&dev->id, busid);
+	r = vfc_export_find_device(dev->ctx, busid, dev->virtio, &dev->tag, &dev->export);
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0)
+		dev->state = VFC_DEVICE_READY;
+	else if (r == -EBADMSG)
+		dev->state = VFC_DEVICE_BAD_TAG;
+	else
+		/* This kernel exports tags (the caller checked), only not this device's yet. */
+		dev->state = VFC_DEVICE_UNEXPORTED;
+	if (r < 0)
+		vfc_debug(dev->ctx, "%s: no tag from %s: %s", busid, VFC_EXPORT_DIR, strerror(-r));
+	return 0;
+}
+
+/* The virtio child is the one "virtioN" directory below the CCW device. */
+static int find_virtio_child(const char *syspath, char **ret)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+
+	d = opendir(syspath);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		const char *p = de->d_name;
+
+		if (strncmp(p, "virtio", 6) != 0 || !p[6])
+			continue;
+		if (strspn(p + 6, "0123456789") != strlen(p + 6))
+			continue;
+		*ret = strdup(p);
+		return *ret ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
+}
+
+static bool is_virtio_fs(struct udev_device *ccw)
+{
+	const char *cutype = udev_device_get_sysattr_value(ccw, "cutype");
+
+	return cutype && strcmp(cutype, VFC_CUTYPE_VIRTIO_FS) == 0;
+}
+
+static int device_new_from_udev(struct vfc_ctx *ctx, struct udev_device *ccw,
+				struct vfc_device **ret)
+{
+	_cleanup_device_ struct vfc_device *dev = NULL;
+	const char *s;
+	int r;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	dev->refcount = 1;
+	dev->ctx = vfc_ctx_ref(ctx);
+
+	r = vfc_busid_parse(udev_device_get_sysname(ccw), &dev->id, NULL, NULL);
+	if (r < 0)
+		return r;
+	dev->syspath = strdup(udev_device_get_syspath(ccw));
+	if (!dev->syspath)
+		return -ENOMEM;
+
+	s = udev_device_get_sysattr_value(ccw, "online");
+	dev->online = s && strcmp(s, "1") == 0;
+
+	s = udev_device_get_driver(ccw);
+	if (s) {
+		dev->driver = strdup(s);
+		if (!dev->driver)
+			return -ENOMEM;
+	}
+
+	r = find_virtio_child(dev->syspath, &dev->virtio);
+	if (r == -ENOMEM)
+		return r;
+
+	if (!dev->driver) {
+		dev->state = VFC_DEVICE_NO_CCW_DRIVER;
+	} else if (!dev->online) {
+		dev->state = VFC_DEVICE_OFFLINE;
+	} else if (!dev->virtio) {
+		dev->state = VFC_DEVICE_UNBOUND;
+	} else {
+		_cleanup_udev_device_ struct udev_device *vdev = NULL;
+		_cleanup_free_ char *vpath = NULL;
+		const char *vdrv = NULL;
+
+		if (asprintf(&vpath, "%s/%s", dev->syspath, dev->virtio) < 0)
+			return -ENOMEM;
+		vdev = udev_device_new_from_syspath(vfc_ctx_get_udev(ctx), vpath);
+		if (vdev)
+			vdrv = udev_device_get_driver(vdev);
+		if (!vdrv || strcmp(vdrv, VFC_VIRTIO_DRIVER) != 0)
+			dev->state = VFC_DEVICE_UNBOUND;
+		else if (!vfc_export_exists(ctx))
+			dev->state = VFC_DEVICE_NO_EXPORT;
+		else if (device_read_tag(dev) < 0)
+			return -ENOMEM;
+	}
+
+	/* What the kernel cannot tell, the administrator may have written down. */
+	if (dev->state == VFC_DEVICE_NO_EXPORT) {
+		const char *t = vfc_config_get_tag(vfc_ctx_get_config(ctx), &dev->id);
+
+		if (t) {
+			dev->tag = strdup(t);
+			if (!dev->tag)
+				return -ENOMEM;
+			dev->state = VFC_DEVICE_CONFIGURED;
+		}
+	}
+
+	*ret = TAKE_PTR(dev);
+	return 0;
+}
+
+int vfc_device_new_from_busid(struct vfc_ctx *ctx, const struct vfc_busid *id,
+			      struct vfc_device **ret)
+{
+	_cleanup_udev_device_ struct udev_device *ccw = NULL;
+	char busid[VFC_BUSID_STRLEN];
+
+	/* One sysfs lookup: /sys/bus/ccw/devices/<bus-ID>, whatever the size of the bus. */
+	ccw = udev_device_new_from_subsystem_sysname(vfc_ctx_get_udev(ctx), "ccw",
+						     vfc_busid_format(id, busid));
+	if (!ccw)
+		return -ENODEV;
+	if (!is_virtio_fs(ccw))
+		return -EMEDIUMTYPE;
+	return device_new_from_udev(ctx, ccw, ret);
+}
+
+int vfc_device_new_from_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_device **ret)
+{
+	_cleanup_device_ struct vfc_device *dev = NULL;
+	const struct vfc_busid *cid;
+	struct vfc_busid id;
+	int r;
+
+	if (!tag || !*tag || strlen(tag) > VFC_TAG_MAX)
+		return -ENOENT;
+	if (vfc_export_exists(ctx)) {
+		r = vfc_export_find_tag(ctx, tag, &id);
+		if (r < 0)
+			return r;
+		return vfc_device_new_from_busid(ctx, &id, ret);
+	}
+	/* A configured tag counts only where the kernel does not tell. */
+	cid = vfc_config_find_tag(vfc_ctx_get_config(ctx), tag);
+	if (!cid)
+		return -ENOENT;
+	r = vfc_device_new_from_busid(ctx, cid, &dev);
+	if (r < 0)
+		return r == -ENOMEM ? r : -ENOENT;
+	if (dev->state != VFC_DEVICE_CONFIGURED)
+		return -ENOENT;
+	*ret = TAKE_PTR(dev);
+	return 0;
+}
+
+/* /sys/bus/virtio/devices/virtioN -> .../<bus-ID>/virtioN */
+static int virtio_busid(const char *name, struct vfc_busid *ret_id)
+{
+	char path[64], link[512], *last, *parent;
+	ssize_t n;
+
+	if ((size_t)snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s", name) >=
+	    sizeof(path))
+		return -ENODEV;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -ENODEV;
+	link[n] = '\0';
+	last = strrchr(link, '/');
+	if (!last)
+		return -ENODEV;
+	*last = '\0';
+	parent = strrchr(link, '/');
+	if (vfc_busid_parse(parent ? parent + 1 : link, ret_id, NULL, NULL) < 0)
+		return -ENODEV;
+	return 0;
+}
+
+int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name, struct vfc_device **ret)
+{
+	struct vfc_busid id;
+	int r;
+
+	if (!name || !*name)
+		return -EINVAL;
+	/* A full bus-ID has dots; an index has only digits; a virtio device its prefix. */
+	if (strchr(name, '.')) {
+		if (vfc_busid_parse(name, &id, NULL, NULL) < 0)
+			return -EINVAL;
+	} else if (strspn(name, "0123456789") == strlen(name) && strlen(name) < 12) {
+		r = vfc_export_get_busid(ctx, name, &id);
+		if (r < 0)
+			return r;
+	} else if (strncmp(name, "virtio", 6) == 0 && name[6] &&
+		   strspn(name + 6, "0123456789") == strlen(name + 6) && strlen(name) < 20) {
+		r = virtio_busid(name, &id);
+		if (r < 0)
+			return r;
+	} else {
+		return -EINVAL;
+	}
+	return vfc_device_new_from_busid(ctx, &id, ret);
+}
+
+const struct vfc_busid *vfc_device_get_busid(struct vfc_device *dev)
+{
+	return &dev->id;
+}
+
+const char *vfc_device_get_syspath(struct vfc_device *dev)
+{
+	return dev->syspath;
+}
+
+bool vfc_device_is_online(struct vfc_device *dev)
+{
+	return dev->online;
+}
+
+const char *vfc_device_get_driver(struct vfc_device *dev)
+{
+	return dev->driver;
+}
+
+const char *vfc_device_get_export(struct vfc_device *dev)
+{
+	return dev->export;
+}
+
+const char *vfc_device_get_virtio(struct vfc_device *dev)
+{
+	return dev->virtio;
+}
+
+const char *vfc_device_get_tag(struct vfc_device *dev)
+{
+	return dev->tag;
+}
+
+enum vfc_device_state vfc_device_get_state(struct vfc_device *dev)
+{
+	return dev->state;
+}
+
+const char *const *vfc_device_get_mountpoints(struct vfc_device *dev)
+{
+	static const char *const none[] = {NULL};
+
+	if (!dev->mountpoints && dev->tag)
+		vfc_mounttab_get_targets(dev->ctx, dev->tag, false, &dev->mountpoints);
+	return dev->mountpoints ? (const char *const *)dev->mountpoints : none;
+}

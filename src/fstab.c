@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <libmount/libmount.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "busid.h"
+#include "device.h"
+#include "fstab.h"
+#include "macro.h"
+#include "spec.h"
+#include "virtiofs.h"
+
+void vfc_fstab_entries_free(struct vfc_fstab_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].spec);
+		free(e[i].target);
+		free(e[i].options);
+	}
+	free(e);
+}
+
+int vfc_fstab_read(struct vfc_ctx *ctx, struct vfc_fstab_entry **ret, size_t *ret_n)
+{
+	struct vfc_fstab_entry *v = NULL;
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	size_t n = 0;
+	int r;
+
+	tb = mnt_new_table();
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!tb || !it) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* NULL: the default fstab, or $LIBMOUNT_FSTAB, as mount(8) reads it. */
+	r = mnt_table_parse_fstab(tb, NULL);
+	if (r == -ENOENT) {
+		r = 0;
+		goto out;
+	}
+	if (r < 0) {
+		vfc_debug(ctx, "cannot parse %s: %d", mnt_get_fstab_path(), r);
+		goto out;
+	}
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *opts = mnt_fs_get_options(fs);
+		struct vfc_fstab_entry *nv, *e;
+
+		if (!mnt_fs_match_fstype(fs, VFC_FSTYPE) || !mnt_fs_get_source(fs) ||
+		    !mnt_fs_get_target(fs))
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			r = -ENOMEM;
+			goto out;
+		}
+		v = nv;
+		e = &v[n++];
+		*e = (struct vfc_fstab_entry){
+			.spec = strdup(mnt_fs_get_source(fs)),
+			.target = strdup(mnt_fs_get_target(fs)),
+			.options = opts ? strdup(opts) : NULL,
+			.noauto = opts && mnt_optstr_get_option(opts, "noauto", NULL, NULL) == 0,
+			.nofail = opts && mnt_optstr_get_option(opts, "nofail", NULL, NULL) == 0,
+		};
+		if (!e->spec || !e->target || (opts && !e->options)) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	if (r < 0) {
+		vfc_fstab_entries_free(v, n);
+		return r;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+bool vfc_fstab_source_names(const char *spec, const struct vfc_busid *id, const char *tag)
+{
+	enum vfc_busid_form form;
+	struct vfc_busid lid;
+
+	if (vfc_busid_parse(spec, &lid, &form, NULL) == 0 && form != VFC_BUSID_FORM_SHORT)
+		return vfc_busid_cmp(&lid, id) == 0;
+	if (tag && strcmp(spec, tag) == 0)
+		return true;
+	return vfc_busid_parse(spec, &lid, NULL, NULL) == 0 && vfc_busid_cmp(&lid, id) == 0;
+}
+
+const struct vfc_fstab_entry *vfc_fstab_find_device(const struct vfc_fstab_entry *e, size_t n,
+						    const struct vfc_busid *id, const char *tag)
+{
+	for (size_t i = 0; i < n; i++)
+		if (vfc_fstab_source_names(e[i].spec, id, tag))
+			return &e[i];
+	return NULL;
+}
+
+const struct vfc_fstab_entry *vfc_fstab_find(struct vfc_ctx *ctx, const struct vfc_fstab_entry *e,
+					     size_t n, const char *spec)
+{
+	const struct vfc_fstab_entry *found = NULL;
+	struct vfc_device *dev = NULL;
+	struct vfc_busid id;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].spec, spec) == 0)
+			return &e[i];
+	/* What @spec stands for, resolved once: a device, or at least a bus-ID. */
+	if (vfc_device_new_from_spec(ctx, spec, &dev) == 0) {
+		found = vfc_fstab_find_device(e, n, vfc_device_get_busid(dev),
+					      vfc_device_get_tag(dev));
+		vfc_device_unref(dev);
+	} else if (vfc_busid_parse(spec, &id, NULL, NULL) == 0) {
+		found = vfc_fstab_find_device(e, n, &id, NULL);
+	}
+	return found;
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (realpath(a, ra) && realpath(b, rb))
+		return strcmp(ra, rb) == 0;
+	return strcmp(a, b) == 0;
+}
+
+const struct vfc_fstab_entry *vfc_fstab_find_line(const struct vfc_fstab_entry *e, size_t n,
+						  const char *spec, const char *target)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].spec, spec) == 0 && same_dir(e[i].target, target))
+			return &e[i];
+	return NULL;
+}
+
+/* The line's options, with what user/users imply right after them. */
+static int user_options(const char *opts, const char *username, char **ret)
+{
+	_cleanup_free_ char *out = NULL;
+	char *name, *value, *p = (char *)opts;
+	size_t nlen, vlen;
+	bool allowed = false;
+	int r;
+
+	while ((r = mnt_optstr_next_option(&p, &name, &nlen, &value, &vlen)) == 0) {
+		bool user = nlen == 4 && strncmp(name, "user", 4) == 0 && !value;
+		bool users = nlen == 5 && strncmp(name, "users", 5) == 0 && !value;
+		_cleanup_free_ char *one = strndup(name, nlen);
+
+		if (!one)
+			return -ENOMEM;
+		if (user || users) {
+			allowed = true;
+			r = mnt_optstr_append_option(&out, one, user ? username : NULL);
+			if (r == 0)
+				r = mnt_optstr_append_option(&out, "nosuid,nodev,noexec", NULL);
+		} else {
+			_cleanup_free_ char *val = value ? strndup(value, vlen) : NULL;
+
+			if (value && !val)
+				return -ENOMEM;
+			r = mnt_optstr_append_option(&out, one, val);
+		}
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	if (!allowed)
+		return -EPERM;
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+int vfc_fstab_user_mount(struct vfc_ctx *ctx, const char *spec, const char *target,
+			 const char *username, char **ret_target, char **ret_options)
+{
+	const struct vfc_fstab_entry *fe;
+	struct vfc_fstab_entry *e = NULL;
+	char *opts = NULL, *tgt;
+	size_t n = 0;
+	int r;
+
+	if (!spec || !target || !username)
+		return -EINVAL;
+	r = vfc_fstab_read(ctx, &e, &n);
+	if (r < 0)
+		return r;
+	fe = vfc_fstab_find_line(e, n, spec, target);
+	r = fe && fe->options ? user_options(fe->options, username, &opts) : -EPERM;
+	if (r == 0) {
+		tgt = strdup(fe->target);
+		if (!tgt) {
+			free(opts);
+			r = -ENOMEM;
+		} else {
+			*ret_target = tgt;
+			*ret_options = opts;
+		}
+	}
+	vfc_fstab_entries_free(e, n);
+	return r;
+}
+
+bool vfc_fstab_line_names(const struct vfc_fstab_entry *fe, struct vfc_device *dev)
+{
+	return vfc_fstab_source_names(fe->spec, vfc_device_get_busid(dev), vfc_device_get_tag(dev));
+}
