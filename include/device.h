@@ -65,6 +65,14 @@ const char *vfc_device_get_export(struct vfc_device *dev);
 /* The virtio child ("virtio2") once the device is online and probed, or NULL. */
 const char *vfc_device_get_virtio(struct vfc_device *dev);
 /*
+ * What tells this virtio device from one that replaced it at the same
+ * bus-ID (removed and added again, set offline and online): the inode
+ * number of its sysfs directory, which kernfs never hands out twice. 0
+ * without a virtio child. A mount outlives its device; this says whether
+ * the device it was made from is still the one there.
+ */
+unsigned long long vfc_device_get_instance(struct vfc_device *dev);
+/*
  * The tag (raw bytes, untrusted) or NULL; vfc_device_get_state() says why.
  * Known from the kernel, or (VFC_DEVICE_CONFIGURED) from the context's policy.
  */

@@ -76,4 +76,12 @@ static inline void sleep_ms(long long ms)
 		_p;                                                                                \
 	})
 
+/* Hand a cleanup-managed fd to the caller. */
+#define TAKE_FD(fd)                                                                                \
+	({                                                                                         \
+		int _fd = (fd);                                                                    \
+		(fd) = -1;                                                                         \
+		_fd;                                                                               \
+	})
+
 #endif

@@ -21,6 +21,7 @@ enum {
 	VFC_MOUNT_NOMODLOAD = 1 << 5, /* do not load the virtiofs module */
 	VFC_MOUNT_IDEMPOTENT = 1 << 6, /* the tag mounted on the target already: done (hotplug) */
 	VFC_MOUNT_TAG = 1 << 7,        /* spec is a tag, whatever it looks like (mount --tag) */
+	VFC_MOUNT_LOCKED = 1 << 8,     /* the caller holds lock.h's lock */
 };
 
 struct vfc_mount_req {

@@ -10,10 +10,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "busid.h"
+
 /* The mount option that bounds the wait for a device at boot, in seconds. */
 #define VFC_OPT_WAIT "x-virtiofs-ccw.wait"
-/* The user option that marks a mount as the auto-mounter's, with the device's bus-ID. */
+/*
+ * The user option that marks a mount as the auto-mounter's (libmount keeps
+ * it in utab): "x-virtiofs-ccw.auto=0.0.1a12@4711", the bus-ID and the
+ * instance (device.h) of the device mounted. A mark without "@..." (from
+ * version 0.1) names the bus-ID only.
+ */
 #define VFC_OPT_AUTO "x-virtiofs-ccw.auto"
+
+/* Add VFC_OPT_AUTO for @id and @instance to the option string *@options. */
+int vfc_mountopts_set_auto(char **options, const struct vfc_busid *id, unsigned long long instance);
+/*
+ * VFC_OPT_AUTO in the user options @uopts: 0 and the bus-ID and instance (0
+ * if the mark has none), -ENOENT without the mark, -EINVAL for a bad one.
+ */
+int vfc_mountopts_get_auto(const char *uopts, struct vfc_busid *ret_id,
+			   unsigned long long *ret_instance);
 
 /*
  * VFC_OPT_WAIT in @options: 1 and *ret_ms set when it is there, 0 when it is

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "busid.h"
 #include "ctx.h"
 
 /*
@@ -22,11 +23,28 @@ int vfc_mounttab_get_targets(struct vfc_ctx *ctx, const char *tag, bool newest_f
 bool vfc_mounttab_is_mounted_on(struct vfc_ctx *ctx, const char *tag, const char *target);
 
 /*
- * The filesystem type and source of the topmost mount on (canonical)
- * @target: 0 and both set (owned by the context's table, valid until its
- * next reset), -ENOENT if nothing is mounted there, other -errno.
+ * The filesystem type, source and mount ID of the topmost mount on
+ * (canonical) @target: 0 and all set (the strings owned by the context's
+ * table, valid until its next reset; NULL outputs not wanted), -ENOENT if
+ * nothing is mounted there, other -errno.
  */
 int vfc_mounttab_find_target(struct vfc_ctx *ctx, const char *target, const char **ret_fstype,
-			     const char **ret_source);
+			     const char **ret_source, int *ret_mount_id);
+
+/* A mount the auto-mounter made, found by its mark (mountopts.h's VFC_OPT_AUTO). */
+struct vfc_mounttab_auto {
+	int mount_id;
+	char *source; /* the tag the kernel mounted */
+	char *target;
+	struct vfc_busid id;	     /* the device it was made from ... */
+	unsigned long long instance; /* ... and which one there (0: not recorded) */
+};
+
+/*
+ * Every virtiofs mount with the mark, newest first: mountinfo with utab's
+ * user options merged in, through libmount (LIBMOUNT_UTAB redirects it).
+ */
+int vfc_mounttab_get_auto(struct vfc_ctx *ctx, struct vfc_mounttab_auto **ret, size_t *ret_n);
+void vfc_mounttab_auto_free(struct vfc_mounttab_auto *v, size_t n);
 
 #endif

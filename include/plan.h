@@ -26,8 +26,10 @@ struct vfc_action {
 	struct vfc_busid id;
 	char *tag;
 	char *target;
-	char *options; /* for a mount: with VFC_OPT_AUTO=<bus-ID> added */
-	bool in_base;  /* the target is a directory of ours below mount-base */
+	char *options; /* for a mount: its options, as fstab or the policy file says */
+	unsigned long long instance; /* for a mount: the device's (device.h) */
+	int mount_id;  /* for a detach: the mount to take off (mountinfo's ID) */
+	bool in_base;  /* the target is directly below mount-base, where we make directories */
 };
 
 void vfc_actions_free(struct vfc_action *a, size_t n);
@@ -35,7 +37,8 @@ void vfc_actions_free(struct vfc_action *a, size_t n);
 /*
  * What hotplug should mount for @devs (all present devices if @n is 0),
  * following the context's policy (automount = fstab | all | none) and fstab.
- * Devices already mounted where the plan puts them need nothing. Devices
+ * Devices already mounted where the plan puts them need nothing; mounts come
+ * parents first (by mountpoint), so none hides another. Devices
  * that cannot be planned (no tag known, say) are skipped with a note through
  * the context's log.
  */
@@ -43,9 +46,10 @@ int vfc_plan_add(struct vfc_ctx *ctx, struct vfc_device **devs, size_t n, struct
 		 size_t *ret_n);
 
 /*
- * What to detach: every virtiofs mount that carries VFC_OPT_AUTO (in utab)
- * whose device is gone or no longer has the mounted tag. Other mounts of the
- * same tag are left alone.
+ * What to detach: every virtiofs mount with the auto-mounter's mark whose
+ * device is gone, is no longer bound, has another tag, or is another device
+ * now at the same bus-ID (its instance differs: removed and added again).
+ * Other mounts of the same tag are left alone.
  */
 int vfc_plan_remove(struct vfc_ctx *ctx, struct vfc_action **ret, size_t *ret_n);
 

@@ -1,18 +1,36 @@
 // SPDX-License-Identifier: MIT
+/*
+ * Hotplug's actions. A directory below the mount base is made here, marked
+ * as ours (VFC_DIR_MARK) and used only while it is ours and empty; it goes
+ * again with its mount. Under systemd the mount itself is systemd's: a
+ * transient mount unit bound to the share's device unit (unit.h), made by
+ * systemd-mount(1), so that unplug stops it (lazily, as the device is gone)
+ * and shutdown unmounts it, in systemd's order.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount/libmount.h>
+#include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "automount.h"
 #include "config.h"
+#include "escape.h"
 #include "macro.h"
+#include "mountopts.h"
+#include "mounttab.h"
 #include "plan.h"
+#include "unit.h"
+#include "virtiofs.h"
+
+extern char **environ;
 
 /*
  * May a directory on the way to the mount base be trusted? Only if root (or
@@ -83,31 +101,8 @@ static int open_dir_nofollow(const char *path, bool create)
 	return fd;
 }
 
-int vfc_automount_lock(struct vfc_ctx *ctx)
-{
-	const char *base = vfc_config_get_mount_base(vfc_ctx_get_config(ctx));
-	int fd = open_dir_nofollow(base, true);
-
-	if (fd < 0)
-		return fd;
-	/* Events for the same or other tags queue here, one handler at a time. */
-	if (flock(fd, LOCK_EX) < 0) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
-void vfc_automount_unlock(int fd)
-{
-	if (fd >= 0)
-		close(fd);
-}
-
-/* The base directory and the last component of @target below it. */
-static int open_base_of(const char *target, const char **ret_name)
+/* The base directory (made if @create) and the last component of @target below it. */
+static int open_base_of(const char *target, bool create, const char **ret_name)
 {
 	_cleanup_free_ char *dir = strdup(target);
 	char *slash;
@@ -121,18 +116,17 @@ static int open_base_of(const char *target, const char **ret_name)
 	if (slash == dir)
 		return open_dir_nofollow("/", false);
 	*slash = '\0';
-	return open_dir_nofollow(dir, true);
+	return open_dir_nofollow(dir, create);
 }
 
-/* Is @name below @dirfd an empty directory (or unreadable: then not)? */
-static bool dir_is_empty(int dirfd, const char *name)
+/* Is the directory @fd empty (or unreadable: then not)? */
+static bool dir_is_empty(int fd)
 {
 	struct dirent *de;
 	bool empty = true;
 	DIR *d;
-	int fd;
 
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return false;
 	d = fdopendir(fd);
@@ -146,83 +140,271 @@ static bool dir_is_empty(int dirfd, const char *name)
 	return empty;
 }
 
-static int apply_mount(struct vfc_ctx *ctx, const struct vfc_action *a,
+/*
+ * Is something mounted on @base/@name? Told from the mount table, never by
+ * opening it: that would reach into the mounted filesystem.
+ */
+static bool is_mountpoint(struct vfc_ctx *ctx, const char *base, const char *name)
+{
+	_cleanup_free_ char *path = NULL;
+	size_t blen = strlen(base);
+
+	while (blen > 1 && base[blen - 1] == '/')
+		blen--;
+	if (asprintf(&path, "%.*s/%s", (int)blen, strcmp(base, "/") == 0 ? "" : base, name) < 0)
+		return true;
+	vfc_ctx_reset_mountinfo(ctx);
+	return vfc_mounttab_find_target(ctx, path, NULL, NULL, NULL) == 0;
+}
+
+/* Did we make the directory @fd (VFC_DIR_MARK is on it)? */
+static bool dir_is_ours(int fd)
+{
+	char v[8];
+
+	return fgetxattr(fd, VFC_DIR_MARK, v, sizeof(v)) >= 0;
+}
+
+_printf_format_(4, 5) static int fail(struct vfc_mount_result *res, int err, int excode,
+				      const char *fmt, ...)
+{
+	va_list ap;
+
+	*res = (struct vfc_mount_result){ .excode = excode };
+	va_start(ap, fmt);
+	if (vasprintf(&res->message, fmt, ap) < 0)
+		res->message = NULL;
+	va_end(ap);
+	return err;
+}
+
+/*
+ * The mountpoint below the base: made now and marked, or ours from before
+ * and empty. *ret_made says whether it is new. Returns its fd, or -errno
+ * with @res filled in.
+ */
+static int prepare_dir(struct vfc_ctx *ctx, const struct vfc_action *a, int *ret_basefd,
+		       bool *ret_made, struct vfc_mount_result *res)
+{
+	_cleanup_close_ int basefd = -1, fd = -1;
+	const char *name = NULL;
+	struct stat st;
+	bool made;
+
+	basefd = open_base_of(a->target, true, &name);
+	if (basefd < 0)
+		return fail(res, basefd, MNT_EX_FAIL, "cannot make the mount base for %s: %s",
+			    a->target,
+			    basefd == -EPERM ? "it, or a directory on the way to it, is not root's "
+					       "or is writable by others"
+					     : strerror(-basefd));
+	made = mkdirat(basefd, name, 0755) == 0;
+	if (!made && errno != EEXIST)
+		return fail(res, -errno, MNT_EX_FAIL, "mountpoint %s: %s", a->target, strerror(errno));
+	if (!made && is_mountpoint(ctx, "/", a->target + 1))
+		return fail(res, -EBUSY, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+			    "something else is mounted there: not mounting over it");
+	fd = openat(basefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		/* Something else sits there (a symlink, a file): do not mount over it. */
+		return fail(res, -ENOTDIR, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+			    "exists and is not a directory");
+	if (made) {
+		/* Only root may set a trusted.* attribute: nobody else can forge the mark. */
+		if (fsetxattr(fd, VFC_DIR_MARK, "1", 1, 0) < 0)
+			vfc_debug(ctx, "%s: cannot mark it as ours (%s): it stays after its mount",
+				  a->target, strerror(errno));
+	} else if (!dir_is_ours(fd)) {
+		return fail(res, -EEXIST, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+			    "exists and was not made by virtiofs-ccw: not mounting over it");
+	} else if (!dir_is_empty(fd)) {
+		return fail(res, -ENOTEMPTY, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+			    "is not empty: not mounting over it");
+	}
+	*ret_made = made;
+	*ret_basefd = TAKE_FD(basefd);
+	return TAKE_FD(fd);
+}
+
+/*
+ * Is @target, walked again from "/" without following symlinks, still the
+ * directory @fd? Nobody but root can change a component (check_dir()), so
+ * what passes here is what mount(2) gets.
+ */
+static bool still_there(const char *target, int fd)
+{
+	_cleanup_close_ int again = open_dir_nofollow(target, false);
+	struct stat a, b;
+
+	return again >= 0 && fstat(again, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/*
+ * systemd-mount(1), without a shell: the device's bus-ID as what to mount
+ * (the helper resolves it, whatever a tag says), bound to the share's
+ * device unit.
+ */
+static int mount_by_systemd(struct vfc_ctx *ctx, const struct vfc_action *a,
+			    struct vfc_mount_result *res)
+{
+	_cleanup_free_ char *alias = vfc_unit_alias_busid(&a->id), *unit = NULL;
+	_cleanup_free_ char *bind = NULL, *after = NULL, *opts = NULL, *desc = NULL;
+	char busid[VFC_BUSID_STRLEN];
+	int status, r;
+	pid_t pid;
+
+	vfc_busid_format(&a->id, busid);
+	unit = alias ? vfc_escape_unit_path(alias, ".device") : NULL;
+	if (!unit || asprintf(&bind, "--property=BindsTo=%s", unit) < 0 ||
+	    asprintf(&after, "--property=After=%s", unit) < 0 ||
+	    asprintf(&opts, "--options=%s", a->options ? a->options : "defaults") < 0 ||
+	    asprintf(&desc, "--description=virtio-fs share %s (virtiofs-ccw automount)", busid) <
+		    0)
+		return fail(res, -ENOMEM, MNT_EX_SYSERR, "%s: %s", a->target, "out of memory");
+	{
+		char *const argv[] = {
+			(char *)"systemd-mount", (char *)"--no-ask-password", (char *)"--collect",
+			(char *)"--type=" VFC_FSTYPE, opts, desc, bind, after,
+			(char *)"--property=LazyUnmount=yes", busid, (char *)a->target, NULL,
+		};
+
+		r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	}
+	if (r != 0)
+		return fail(res, -r, MNT_EX_SYSERR, "%s: cannot run systemd-mount: %s", a->target,
+			    strerror(r));
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail(res, -errno, MNT_EX_SYSERR, "%s: %s", a->target, strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return fail(res, -EIO, MNT_EX_FAIL, "%s: %s", a->target,
+			    "systemd-mount failed (its words are in the journal)");
+	vfc_info(ctx, "%s: mounted on %s by systemd (unit bound to %s)", busid, a->target, unit);
+	*res = (struct vfc_mount_result){ .excode = MNT_EX_SUCCESS, .tag = strdup(a->tag) };
+	return 0;
+}
+
+static int apply_mount(struct vfc_ctx *ctx, const struct vfc_action *a, unsigned int flags,
 		       struct vfc_mount_result *res)
 {
+	_cleanup_free_ char *opts = a->options ? strdup(a->options) : NULL;
+	_cleanup_close_ int basefd = -1, fd = -1;
 	struct vfc_mount_req req = {
 		.spec = a->tag,
 		.target = a->target,
-		.options = a->options,
 		.wait_ms = 0,
 		/* the plan's tag, which may spell a bus-ID: taken as the tag it is */
-		.flags = VFC_MOUNT_IDEMPOTENT | VFC_MOUNT_TAG,
+		.flags = VFC_MOUNT_IDEMPOTENT | VFC_MOUNT_TAG | VFC_MOUNT_LOCKED,
 	};
-	_cleanup_close_ int basefd = -1;
-	const char *name = NULL;
+	const char *name = strrchr(a->target, '/') + 1;
 	bool made = false;
-	struct stat st;
 	int r;
 
+	/* The mark by which a removal finds this mount again (libmount keeps it in utab). */
+	if ((a->options && !opts) || vfc_mountopts_set_auto(&opts, &a->id, a->instance) < 0)
+		return fail(res, -ENOMEM, MNT_EX_SYSERR, "%s: %s", a->target, "out of memory");
+	req.options = opts;
 	if (a->in_base) {
-		basefd = open_base_of(a->target, &name);
-		if (basefd < 0) {
-			*res = (struct vfc_mount_result){ .excode = MNT_EX_FAIL };
-			if (asprintf(&res->message, "cannot make the mount base for %s: %s",
-				     a->target, strerror(-basefd)) < 0)
-				res->message = NULL;
-			return basefd;
-		}
-		if (mkdirat(basefd, name, 0755) == 0)
-			made = true;
-		else if (errno != EEXIST ||
-			 fstatat(basefd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) {
-			/* Something else sits there (a symlink, a file): do not mount over it. */
-			r = errno == EEXIST ? -ENOTDIR : -errno;
-			*res = (struct vfc_mount_result){ .excode = MNT_EX_FAIL };
-			if (asprintf(&res->message, "mountpoint %s: %s", a->target,
-				     r == -ENOTDIR ? "exists and is not a directory"
-						   : strerror(-r)) < 0)
-				res->message = NULL;
-			return r;
-		}
-		/* There already: only an empty directory, where nothing would be hidden. */
-		if (!made && !dir_is_empty(basefd, name)) {
-			*res = (struct vfc_mount_result){ .excode = MNT_EX_FAIL };
-			if (asprintf(&res->message,
-				     "mountpoint %s: exists and is not empty: not mounting over it",
-				     a->target) < 0)
-				res->message = NULL;
-			return -ENOTEMPTY;
+		fd = prepare_dir(ctx, a, &basefd, &made, res);
+		if (fd < 0)
+			return fd;
+		if (!still_there(a->target, fd)) {
+			r = fail(res, -ESTALE, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+				 "changed while it was made: not mounting");
+			goto out;
 		}
 	}
-
-	r = vfc_mount(ctx, &req, res);
+	/* fstab's lines are systemd's own units already: only those below the base are handed over. */
+	if ((flags & VFC_AUTOMOUNT_SYSTEMD) && a->in_base)
+		r = mount_by_systemd(ctx, a, res);
+	else
+		r = vfc_mount(ctx, &req, res);
+out:
 	/* Nothing half-done: a directory made for a mount that failed goes again. */
 	if (r < 0 && made)
 		unlinkat(basefd, name, AT_REMOVEDIR);
 	return r;
 }
 
+/* Remove the directory @target below the base if it is ours and nothing is mounted on it. */
+static void remove_dir(struct vfc_ctx *ctx, const char *target)
+{
+	_cleanup_close_ int basefd = -1, fd = -1;
+	const char *name = NULL;
+
+	basefd = open_base_of(target, false, &name);
+	if (basefd < 0)
+		return;
+	if (is_mountpoint(ctx, "/", target + 1)) {
+		vfc_debug(ctx, "%s stays: something is still mounted on it", target);
+		return;
+	}
+	fd = openat(basefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (!dir_is_ours(fd)) {
+		vfc_debug(ctx, "%s stays: not made by virtiofs-ccw", target);
+		return;
+	}
+	/* rmdir(2) refuses a mountpoint (EBUSY) and a non-empty directory. */
+	if (unlinkat(basefd, name, AT_REMOVEDIR) < 0)
+		vfc_debug(ctx, "%s stays: %s", target, strerror(errno));
+}
+
 static int apply_detach(struct vfc_ctx *ctx, const struct vfc_action *a,
 			struct vfc_mount_result *res)
 {
 	struct vfc_mount_req req = { .spec = a->target, .flags = VFC_MOUNT_LAZY };
-	_cleanup_close_ int basefd = -1;
-	const char *name = NULL;
-	int r;
+	int id = 0, r;
 
+	/* By the mount, not the path: another mount on top is not ours to take off. */
+	vfc_ctx_reset_mountinfo(ctx);
+	if (a->mount_id > 0 &&
+	    (vfc_mounttab_find_target(ctx, a->target, NULL, NULL, &id) < 0 || id != a->mount_id))
+		return fail(res, -EBUSY, MNT_EX_FAIL, "%s: %s", a->target,
+			    "another mount is on top of the one to detach: left as it is");
 	r = vfc_umount(ctx, &req, res);
 	if (r < 0 || !a->in_base)
 		return r;
-	/* Our directory, now empty after the lazy unmount; anything else stays. */
-	basefd = open_base_of(a->target, &name);
-	if (basefd >= 0 && unlinkat(basefd, name, AT_REMOVEDIR) < 0)
-		vfc_debug(ctx, "%s stays: %s", a->target, strerror(errno));
+	remove_dir(ctx, a->target);
 	return 0;
 }
 
-int vfc_automount_apply(struct vfc_ctx *ctx, const struct vfc_action *a,
+int vfc_automount_apply(struct vfc_ctx *ctx, const struct vfc_action *a, unsigned int flags,
 			struct vfc_mount_result *res)
 {
-	return a->kind == VFC_ACTION_MOUNT ? apply_mount(ctx, a, res) : apply_detach(ctx, a, res);
+	return a->kind == VFC_ACTION_MOUNT ? apply_mount(ctx, a, flags, res)
+					   : apply_detach(ctx, a, res);
+}
+
+int vfc_automount_sweep(struct vfc_ctx *ctx)
+{
+	const char *base = vfc_config_get_mount_base(vfc_ctx_get_config(ctx));
+	_cleanup_close_ int basefd = -1;
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	basefd = open_dir_nofollow(base, false);
+	if (basefd < 0)
+		return basefd == -ENOENT ? 0 : basefd;
+	d = fdopendir(fcntl(basefd, F_DUPFD_CLOEXEC, 3));
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		_cleanup_close_ int fd = -1;
+
+		if (de->d_name[0] == '.' && (!de->d_name[1] || strcmp(de->d_name, "..") == 0))
+			continue;
+		if (is_mountpoint(ctx, base, de->d_name))
+			continue;
+		fd = openat(basefd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || !dir_is_ours(fd) || !dir_is_empty(fd))
+			continue;
+		if (unlinkat(basefd, de->d_name, AT_REMOVEDIR) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }

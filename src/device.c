@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -34,6 +35,7 @@ struct vfc_device {
 	bool online;
 	char *tag;
 	char *export; /* the export entry that holds the tag, when found */
+	unsigned long long instance;
 	enum vfc_device_state state;
 	char **mountpoints;
 };
@@ -163,6 +165,15 @@ static int device_new_from_udev(struct vfc_ctx *ctx, struct udev_device *ccw,
 	r = find_virtio_child(dev->syspath, &dev->virtio);
 	if (r == -ENOMEM)
 		return r;
+	if (dev->virtio) {
+		_cleanup_free_ char *vpath = NULL;
+		struct stat st;
+
+		if (asprintf(&vpath, "%s/%s", dev->syspath, dev->virtio) < 0)
+			return -ENOMEM;
+		if (stat(vpath, &st) == 0)
+			dev->instance = st.st_ino;
+	}
 
 	if (!dev->driver) {
 		dev->state = VFC_DEVICE_NO_CCW_DRIVER;
@@ -330,6 +341,11 @@ const char *vfc_device_get_virtio(struct vfc_device *dev)
 const char *vfc_device_get_tag(struct vfc_device *dev)
 {
 	return dev->tag;
+}
+
+unsigned long long vfc_device_get_instance(struct vfc_device *dev)
+{
+	return dev->instance;
 }
 
 enum vfc_device_state vfc_device_get_state(struct vfc_device *dev)

@@ -17,6 +17,7 @@
 #include "escape.h"
 #include "macro.h"
 #include "export.h"
+#include "lock.h"
 #include "modload.h"
 #include "mount.h"
 #include "mountopts.h"
@@ -237,8 +238,8 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 {
 	struct mount_wait w = { .spec_text = req->spec, .as_tag = !!(req->flags & VFC_MOUNT_TAG) };
 	bool refused = false, retried = false;
+	int wait_ms, r, lockfd = -1;
 	long long deadline;
-	int wait_ms, r;
 
 	*res = (struct vfc_mount_result){ 0 };
 	if (!req->spec || !*req->spec)
@@ -304,7 +305,12 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 			break;
 		}
 		refused = false;
+		/* Held around mount(2) only, never around a wait; see lock.h. */
+		if (!(req->flags & (VFC_MOUNT_FAKE | VFC_MOUNT_LOCKED)))
+			vfc_lock_take(ctx, false, &lockfd);
 		r = mount_source(ctx, req, res->tag, &refused, res);
+		vfc_lock_release(lockfd);
+		lockfd = -1;
 		if (r == -EBUSY && !req->namespace && already_there(ctx, req, res->tag)) {
 			/*
 			 * The share is the mount at the target already, and the
@@ -386,7 +392,7 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 		if (!realpath(arg, path))
 			snprintf(path, sizeof(path), "%s", arg);
 		vfc_ctx_reset_mountinfo(ctx);
-		r = vfc_mounttab_find_target(ctx, path, &fstype, &source);
+		r = vfc_mounttab_find_target(ctx, path, &fstype, &source, NULL);
 		if (r == 0 && (!fstype || strcmp(fstype, VFC_FSTYPE) != 0))
 			return fail(res, -EINVAL, MNT_EX_USAGE, "%s is not a virtiofs mount (it is %s)",
 				    path, fstype ? fstype : "unknown");

@@ -89,3 +89,40 @@ bool vfc_mountopts_is_libmount_tag(const char *source, size_t *ret_len)
 		}
 	return false;
 }
+
+int vfc_mountopts_set_auto(char **options, const struct vfc_busid *id, unsigned long long instance)
+{
+	char busid[VFC_BUSID_STRLEN], val[VFC_BUSID_STRLEN + 24];
+
+	snprintf(val, sizeof(val), "%s@%llu", vfc_busid_format(id, busid), instance);
+	return mnt_optstr_set_option(options, VFC_OPT_AUTO, val) < 0 ? -ENOMEM : 0;
+}
+
+int vfc_mountopts_get_auto(const char *uopts, struct vfc_busid *ret_id,
+			   unsigned long long *ret_instance)
+{
+	char buf[VFC_BUSID_STRLEN + 24], *val = NULL, *at, *end;
+	unsigned long long instance = 0;
+	struct vfc_busid id;
+	size_t len = 0;
+
+	if (!uopts || mnt_optstr_get_option(uopts, VFC_OPT_AUTO, &val, &len) != 0)
+		return -ENOENT;
+	if (!val || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, val, len);
+	buf[len] = '\0';
+	at = strchr(buf, '@');
+	if (at) {
+		*at++ = '\0';
+		errno = 0;
+		instance = strtoull(at, &end, 10);
+		if (!*at || *end || errno)
+			return -EINVAL;
+	}
+	if (vfc_busid_parse(buf, &id, NULL, NULL) < 0)
+		return -EINVAL;
+	*ret_id = id;
+	*ret_instance = instance;
+	return 0;
+}

@@ -98,9 +98,9 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 		free(a.tag);
 		return 0;
 	}
-	/* The mark by which a removal finds this mount again (kept in utab by libmount). */
+	a.instance = vfc_device_get_instance(dev);
 	a.options = opts ? strdup(opts) : NULL;
-	if ((opts && !a.options) || mnt_optstr_set_option(&a.options, VFC_OPT_AUTO, busid) < 0)
+	if (opts && !a.options)
 		goto nomem;
 	r = actions_append(v, n, &a);
 	if (r < 0)
@@ -111,6 +111,15 @@ nomem:
 	free(a.tag);
 	free(a.options);
 	return -ENOMEM;
+}
+
+/* Parents first: a path sorts before every path below it ("/srv" < "/srv/a"); then by bus-ID. */
+static int cmp_targets(const void *a, const void *b)
+{
+	const struct vfc_action *x = a, *y = b;
+	int r = strcmp(x->target, y->target);
+
+	return r ? r : vfc_busid_cmp(&x->id, &y->id);
 }
 
 int vfc_plan_add(struct vfc_ctx *ctx, struct vfc_device **devs, size_t n, struct vfc_action **ret,
@@ -145,93 +154,79 @@ int vfc_plan_add(struct vfc_ctx *ctx, struct vfc_device **devs, size_t n, struct
 		vfc_actions_free(v, nv);
 		return r;
 	}
+	/* A mount made before its parent's would be hidden by it. */
+	if (nv > 1)
+		qsort(v, nv, sizeof(*v), cmp_targets);
 	*ret = v;
 	*ret_n = nv;
 	return 0;
 }
 
-/* Is the device @busid still there with @tag, as far as the kernel can tell? */
-static bool device_still_has(struct vfc_ctx *ctx, const char *busid, const char *tag)
+/*
+ * Why the auto-mount @m must go, or NULL while its device is still the one
+ * it was made from, with the tag it was mounted by.
+ */
+static const char *mount_is_stale(struct vfc_ctx *ctx, const struct vfc_mounttab_auto *m)
 {
 	struct vfc_device *dev = NULL;
-	struct vfc_busid id;
-	bool there = false;
+	const char *why = NULL;
 
-	if (vfc_busid_parse(busid, &id, NULL, NULL) < 0 ||
-	    vfc_device_new_from_busid(ctx, &id, &dev) < 0)
-		return false;
+	if (vfc_device_new_from_busid(ctx, &m->id, &dev) < 0)
+		return "the device is gone";
 	switch (vfc_device_get_state(dev)) {
 	case VFC_DEVICE_READY:
 	case VFC_DEVICE_CONFIGURED:
-		there = strcmp(vfc_device_get_tag(dev), tag) == 0;
+		if (strcmp(vfc_device_get_tag(dev), m->source) != 0)
+			why = "the device has another tag now";
 		break;
 	case VFC_DEVICE_NO_EXPORT:
-		/* Only a kernel without any tag export leaves us guessing: the device is bound,
-		 * keep it. */
-		there = true;
+		/* No tag to compare: the instance below still tells a replaced device. */
 		break;
 	default:
-		there = false;
+		why = "the device is no longer bound to virtiofs";
 		break;
 	}
+	/* The same bus-ID and tag, but another device: removed and added again. */
+	if (!why && m->instance && m->instance != vfc_device_get_instance(dev))
+		why = "the device was replaced";
 	vfc_device_unref(dev);
-	return there;
+	return why;
 }
 
 int vfc_plan_remove(struct vfc_ctx *ctx, struct vfc_action **ret, size_t *ret_n)
 {
 	struct vfc_config *cfg = vfc_ctx_get_config(ctx);
 	const char *base = cfg ? vfc_config_get_mount_base(cfg) : NULL;
+	struct vfc_mounttab_auto *m = NULL;
 	struct vfc_action *v = NULL;
-	struct libmnt_table *tb;
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs;
-	size_t nv = 0, blen = base ? strlen(base) : 0;
+	size_t nm = 0, nv = 0, blen = base ? strlen(base) : 0;
 	int r;
 
-	tb = mnt_new_table();
-	it = mnt_new_iter(MNT_ITER_BACKWARD);
-	if (!tb || !it) {
-		r = -ENOMEM;
-		goto out;
-	}
-	/* mountinfo with utab's user options merged in: that is where the mark lives. */
-	r = mnt_table_parse_mtab(tb, NULL);
+	r = vfc_mounttab_get_auto(ctx, &m, &nm);
 	if (r < 0)
-		goto out;
-	while (mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *uopts = mnt_fs_get_user_options(fs), *src = mnt_fs_get_source(fs);
-		const char *target = mnt_fs_get_target(fs);
-		struct vfc_action a = {.kind = VFC_ACTION_DETACH};
-		char *val = NULL, busid[VFC_BUSID_STRLEN];
-		size_t len = 0;
+		return r;
+	for (size_t i = 0; i < nm; i++) {
+		struct vfc_action a = { .kind = VFC_ACTION_DETACH, .id = m[i].id };
+		char busid[VFC_BUSID_STRLEN];
+		const char *why = mount_is_stale(ctx, &m[i]);
 
-		if (!mnt_fs_match_fstype(fs, VFC_FSTYPE) || !src || !target || !uopts ||
-		    mnt_optstr_get_option(uopts, VFC_OPT_AUTO, &val, &len) != 0 || !val ||
-		    len >= sizeof(busid))
+		if (!why)
 			continue;
-		memcpy(busid, val, len);
-		busid[len] = '\0';
-		if (device_still_has(ctx, busid, src))
-			continue;
-		if (vfc_busid_parse(busid, &a.id, NULL, NULL) < 0)
-			memset(&a.id, 0, sizeof(a.id));
-		a.tag = strdup(src);
-		a.target = strdup(target);
-		/* Only a directory directly below the base is one the auto-mounter made. */
-		a.in_base = base && strncmp(target, base, blen) == 0 && target[blen] == '/' &&
-			    !strchr(target + blen + 1, '/');
+		vfc_info(ctx, "%s: %s: detaching %s", vfc_busid_format(&m[i].id, busid), why,
+			 m[i].target);
+		a.mount_id = m[i].mount_id;
+		a.tag = strdup(m[i].source);
+		a.target = strdup(m[i].target);
+		a.in_base = base && strncmp(a.target ? a.target : "", base, blen) == 0 &&
+			    m[i].target[blen] == '/' && !strchr(m[i].target + blen + 1, '/');
 		if (!a.tag || !a.target || actions_append(&v, &nv, &a) < 0) {
 			free(a.tag);
 			free(a.target);
 			r = -ENOMEM;
-			goto out;
+			break;
 		}
 	}
-	r = 0;
-out:
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	vfc_mounttab_auto_free(m, nm);
 	if (r < 0) {
 		vfc_actions_free(v, nv);
 		return r;

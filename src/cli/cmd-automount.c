@@ -13,6 +13,7 @@
 #include "config.h"
 #include "device.h"
 #include "escape.h"
+#include "lock.h"
 #include "plan.h"
 #include "spec.h"
 #include "wait.h"
@@ -60,6 +61,45 @@ static void print_action(const struct vfc_action *a)
 		printf("detach %s %s\n", tag ? tag : "", target ? target : "");
 }
 
+/* Plan (removals, or mounts for @devs) and carry it out. Returns an exit code. */
+static int run_plan(struct vfc_ctx *ctx, bool remove, struct vfc_device **devs, size_t ndevs,
+		    bool dry_run, bool verbose)
+{
+	unsigned int flags = vfc_lock_systemd_runs() ? VFC_AUTOMOUNT_SYSTEMD : 0;
+	struct vfc_action *acts = NULL;
+	size_t nacts = 0;
+	int r, ret = MNT_EX_SUCCESS;
+
+	r = remove ? vfc_plan_remove(ctx, &acts, &nacts) : vfc_plan_add(ctx, devs, ndevs, &acts, &nacts);
+	if (r < 0) {
+		cli_error("cannot plan: %s", strerror(-r));
+		return MNT_EX_SYSERR;
+	}
+	for (size_t i = 0; i < nacts; i++) {
+		struct vfc_mount_result res;
+		_cleanup_free_ char *tag = NULL;
+
+		if (dry_run) {
+			print_action(&acts[i]);
+			continue;
+		}
+		r = vfc_automount_apply(ctx, &acts[i], flags, &res);
+		tag = vfc_escape_display(acts[i].tag);
+		if (r < 0) {
+			cli_error("%s", res.message ? res.message : strerror(-r));
+			ret = MNT_EX_FAIL;
+		} else if (verbose) {
+			printf("%s tag '%s' %s %s\n",
+			       acts[i].kind == VFC_ACTION_MOUNT ? "mounted" : "detached",
+			       tag ? tag : "", acts[i].kind == VFC_ACTION_MOUNT ? "on" : "from",
+			       acts[i].target);
+		}
+		vfc_mount_result_clear(&res);
+	}
+	vfc_actions_free(acts, nacts);
+	return ret;
+}
+
 int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -74,9 +114,8 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 	const char *config = NULL, *kname = NULL;
 	bool dry_run = false, remove = false, verbose = false;
 	struct vfc_device **devs = NULL;
-	struct vfc_action *acts = NULL;
-	size_t ndevs = 0, nacts = 0;
-	int c, r, wait_ms, lockfd = -1, ret = MNT_EX_SUCCESS;
+	size_t ndevs = 0;
+	int c, r, wait_ms, lockfd = -1, ret;
 
 	while ((c = getopt_long(argc, argv, "nc:rk:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -151,47 +190,29 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 
 	/* Plan under the lock, so that two handlers never plan the same mount. */
 	if (!dry_run) {
-		lockfd = vfc_automount_lock(ctx);
-		if (lockfd < 0) {
-			cli_error("cannot lock %s: %s",
-				  vfc_config_get_mount_base(vfc_ctx_get_config(ctx)),
-				  lockfd == -EPERM ? "it, or a directory on the way to it, is not "
-						     "root's or is writable by others"
-						   : strerror(-lockfd));
+		r = vfc_lock_take(ctx, true, &lockfd);
+		if (r < 0) {
+			cli_error("cannot lock %s: %s", VFC_LOCK_PATH, strerror(-r));
 			vfc_device_array_free(devs, ndevs);
 			return MNT_EX_SYSERR;
 		}
 	}
-	r = remove ? vfc_plan_remove(ctx, &acts, &nacts) : vfc_plan_add(ctx, devs, ndevs, &acts, &nacts);
+	/*
+	 * First what is stale: a device removed and added again at once has
+	 * its old mount still where the new one goes. Then, unless removing,
+	 * what to mount.
+	 */
+	ret = run_plan(ctx, true, NULL, 0, dry_run, verbose);
+	if (!remove && ret != MNT_EX_SYSERR) {
+		int r2 = run_plan(ctx, false, devs, ndevs, dry_run, verbose);
+
+		if (r2 != MNT_EX_SUCCESS)
+			ret = r2;
+	}
 	vfc_device_array_free(devs, ndevs);
-	if (r < 0) {
-		cli_error("cannot plan: %s", strerror(-r));
-		vfc_automount_unlock(lockfd);
-		return MNT_EX_SYSERR;
-	}
-
-	for (size_t i = 0; i < nacts; i++) {
-		struct vfc_mount_result res;
-		_cleanup_free_ char *tag = NULL;
-
-		if (dry_run) {
-			print_action(&acts[i]);
-			continue;
-		}
-		r = vfc_automount_apply(ctx, &acts[i], &res);
-		tag = vfc_escape_display(acts[i].tag);
-		if (r < 0) {
-			cli_error("%s", res.message ? res.message : strerror(-r));
-			ret = MNT_EX_FAIL;
-		} else if (verbose) {
-			printf("%s tag '%s' %s %s\n",
-			       acts[i].kind == VFC_ACTION_MOUNT ? "mounted" : "detached",
-			       tag ? tag : "", acts[i].kind == VFC_ACTION_MOUNT ? "on" : "from",
-			       acts[i].target);
-		}
-		vfc_mount_result_clear(&res);
-	}
-	vfc_actions_free(acts, nacts);
-	vfc_automount_unlock(lockfd);
+	/* Under systemd the units unmount, and leave our directories behind: tidy up. */
+	if (!dry_run && vfc_lock_systemd_runs())
+		vfc_automount_sweep(ctx);
+	vfc_lock_release(lockfd);
 	return ret;
 }

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: MIT
+/*
+ * Hotplug's policy: what to mount where, and which auto-mounts are stale,
+ * in a fake root (fakeroot.h): the 6.12 tree, a utab, a mount base.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,190 +11,207 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
-#include "escape.h"
-#include "fstab.h"
+#include "device.h"
+#include "fakeroot.h"
 #include "plan.h"
 
-static void dirname_is(const char *tag, const char *expected)
+/* The instance of the device at @busid in the tree, checked against its sysfs directory. */
+static unsigned long long instance_of(const char *busid)
 {
-	char *d = vfc_escape_dirname(tag);
+	struct vfc_device *dev;
+	struct vfc_busid id;
+	struct vfc_ctx *ctx;
+	unsigned long long ino;
+	char path[1024];
+	struct stat st;
 
-	assert_non_null(d);
-	assert_string_equal(d, expected);
-	/* One component, never the base or its parent. */
-	assert_null(strchr(d, '/'));
-	assert_string_not_equal(d, ".");
-	assert_string_not_equal(d, "..");
-	assert_true(d[0] != '\0' && d[0] != '-');
-	free(d);
+	assert_int_equal(vfc_busid_parse(busid, &id, NULL, NULL), 0);
+	assert_int_equal(vfc_ctx_new(&ctx), 0);
+	assert_int_equal(vfc_device_new_from_busid(ctx, &id, &dev), 0);
+	ino = vfc_device_get_instance(dev);
+	snprintf(path, sizeof(path), "%s/tree/sys/bus/ccw/devices/%s/%s", tmp, busid,
+		 vfc_device_get_virtio(dev));
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(ino != 0);
+	assert_true(ino == (unsigned long long)st.st_ino);
+	vfc_device_unref(dev);
+	vfc_ctx_unref(ctx);
+	return ino;
 }
 
-static void test_dirname(void **state)
+static void test_remove_plan(void **state)
 {
-	(void)state;
-	dirname_is("share0", "share0");
-	dirname_is("data.set_1-a", "data.set_1-a");
-	dirname_is(".", "\\x2e");
-	dirname_is("..", "\\x2e.");
-	dirname_is("../x", "\\x2e.\\x2fx");
-	dirname_is("a/b", "a\\x2fb");
-	dirname_is("/", "\\x2f");
-	dirname_is("-rf", "\\x2drf");
-	dirname_is(".hidden", "\\x2ehidden");
-	dirname_is("a b", "a\\x20b");
-	dirname_is("$(reboot)", "\\x24\\x28reboot\\x29");
-	dirname_is("back\\slash", "back\\x5cslash");
-	dirname_is("\xff\xfe", "\\xff\\xfe");
-	dirname_is("caf\xc3\xa9", "caf\\xc3\\xa9");
-	dirname_is("", "\\x00");
-	dirname_is("abcdefghijklmnopqrstuvwxyz0123456789",
-		   "abcdefghijklmnopqrstuvwxyz0123456789");
-}
-
-/* Different tags never share a directory: the escaping is injective. */
-static void test_dirname_injective(void **state)
-{
-	static const char *const tags[] = { "a/b", "a\\x2fb", "a\\b", "a b", "a\\x20b", ".x",
-					    "\\x2ex", "x.", "-", "\\x2d" };
-	char *d[sizeof(tags) / sizeof(tags[0])];
+	char target[600], mark[64];
+	struct vfc_action *a;
+	struct vfc_ctx *ctx;
+	int hot0_id;
+	size_t n;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		d[i] = vfc_escape_dirname(tags[i]);
-	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-		for (size_t j = i + 1; j < sizeof(tags) / sizeof(tags[0]); j++)
-			if (strcmp(d[i], d[j]) == 0)
-				fail_msg("'%s' and '%s' both map to '%s'", tags[i], tags[j], d[i]);
-	}
-	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		free(d[i]);
+	snprintf(target, sizeof(target), "%s/hot0", base);
+	/* Ours, device still there with that tag: stays (a mark without an instance too). */
+	mounted("share1", "/srv/share1", "0.0.0002");
+	snprintf(mark, sizeof(mark), "0.0.1a12@%llu", instance_of("0.0.1a12"));
+	mounted("share0", "/srv/share0", mark);
+	/* Ours, device gone: detach, and the directory is below the base. */
+	hot0_id = mounted("hot0", target, "0.0.2000@99");
+	/* Ours, but the device at that ID now has another tag: detach. */
+	mounted("oldtag", "/srv/old", "0.1.0042");
+	/* Not ours (no mark): stays, even though no device has that tag. */
+	mounted("hot0", "/srv/manual", NULL);
+
+	ctx = new_ctx("automount = all");
+	assert_int_equal(vfc_plan_remove(ctx, &a, &n), 0);
+	assert_int_equal(n, 2);
+	/* Newest mount first. */
+	assert_string_equal(a[0].target, "/srv/old");
+	assert_false(a[0].in_base);
+	assert_string_equal(a[1].tag, "hot0");
+	assert_string_equal(a[1].target, target);
+	assert_true(a[1].in_base);
+	assert_int_equal(a[1].kind, VFC_ACTION_DETACH);
+	/* The detach names the mount, not only its path. */
+	assert_int_equal(a[1].mount_id, hot0_id);
+	vfc_actions_free(a, n);
+	vfc_ctx_unref(ctx);
 }
 
-static void target_is(const char *base, const char *tag, const char *expected)
+/*
+ * Removed and added again at once: the same bus-ID, the same tag, but
+ * another device. The old mount is dead and must go; tag and bus-ID alone
+ * cannot tell it.
+ */
+static void test_remove_plan_replaced(void **state)
 {
-	char *t = vfc_escape_subdir(base, tag);
+	char mark[64];
+	struct vfc_action *a;
+	struct vfc_ctx *ctx;
+	unsigned long long before, after;
+	size_t n;
 
-	assert_non_null(t);
-	assert_string_equal(t, expected);
-	free(t);
-}
-
-static void test_target(void **state)
-{
 	(void)state;
-	target_is("/run/virtiofs", "share0", "/run/virtiofs/share0");
-	target_is("/run/virtiofs/", "share0", "/run/virtiofs/share0");
-	target_is("/run/virtiofs//", "../../etc", "/run/virtiofs/\\x2e.\\x2f..\\x2fetc");
-	target_is("/", "x", "/x");
+	before = instance_of("0.0.1a12");
+	snprintf(mark, sizeof(mark), "0.0.1a12@%llu", before);
+	mounted("share0", "/srv/share0", mark);
+	ctx = new_ctx("automount = all");
+	assert_int_equal(vfc_plan_remove(ctx, &a, &n), 0);
+	assert_int_equal(n, 0);
+	vfc_actions_free(a, n);
+
+	/* The kernel makes a new virtio device (a new sysfs directory) for the new one. */
+	sh("cd '%s/tree/sys/bus/ccw/devices/0.0.1a12/' && v=$(ls -d virtio*) && "
+	   "cp -a \"$v\" \"$v.new\" && rm -rf \"$v\" && mv \"$v.new\" \"$v\"",
+	   tmp);
+	after = instance_of("0.0.1a12");
+	assert_true(after != before);
+	assert_int_equal(vfc_plan_remove(ctx, &a, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0].target, "/srv/share0");
+	assert_string_equal(a[0].tag, "share0");
+	vfc_actions_free(a, n);
+	vfc_ctx_unref(ctx);
 }
 
-static void test_fstab(void **state)
+static void test_add_plan(void **state)
 {
-	struct vfc_fstab_entry *e;
+	struct vfc_action *a;
+	struct vfc_ctx *ctx;
+	char target[600];
+	size_t n;
+
+	(void)state;
+	setenv("LIBMOUNT_FSTAB", "/nonexistent", 1);
+	ctx = new_ctx("automount = all\noptions = ro");
+	assert_int_equal(vfc_plan_add(ctx, NULL, 0, &a, &n), 0);
+	assert_int_equal(n, 3);
+	snprintf(target, sizeof(target), "%s/share0", base);
+	/* In mountpoint order, parents first: share0 < share1 < share2. */
+	assert_string_equal(a[0].target, target);
+	assert_string_equal(a[0].options, "ro");
+	assert_true(a[0].in_base);
+	/* The device it is planned for: bus-ID and instance, for the mark. */
+	assert_int_equal(a[0].id.devno, 0x1a12);
+	assert_true(a[0].instance == instance_of("0.0.1a12"));
+	vfc_actions_free(a, n);
+	vfc_ctx_unref(ctx);
+
+	/* automount = fstab, and fstab names nothing: nothing to do. */
+	ctx = new_ctx("automount = fstab");
+	assert_int_equal(vfc_plan_add(ctx, NULL, 0, &a, &n), 0);
+	assert_int_equal(n, 0);
+	vfc_actions_free(a, n);
+	vfc_ctx_unref(ctx);
+
+	/* Already mounted where the plan puts it: nothing to do for that one. */
+	snprintf(target, sizeof(target), "%s/share2", base);
+	mounted("share2", target, NULL);
+	ctx = new_ctx("automount = all");
+	assert_int_equal(vfc_plan_add(ctx, NULL, 0, &a, &n), 0);
+	assert_int_equal(n, 2);
+	vfc_actions_free(a, n);
+	vfc_ctx_unref(ctx);
+	unsetenv("LIBMOUNT_FSTAB");
+}
+
+/* Nested mountpoints: the parent is mounted first, whatever the order of fstab or the bus. */
+static void test_add_plan_parents_first(void **state)
+{
+	char fstab[600];
+	struct vfc_action *a;
 	struct vfc_ctx *ctx;
 	size_t n;
 
 	(void)state;
-	assert_int_equal(vfc_ctx_new(&ctx), 0);
-	assert_int_equal(vfc_fstab_read(ctx, &e, &n), 0);
-	assert_int_equal(n, 6); /* the virtiofs lines only */
-	assert_string_equal(e[0].spec, "0.0.1a12");
-	assert_string_equal(e[0].target, "/tmp");
-	assert_true(e[0].nofail);
-	assert_false(e[0].noauto);
-	assert_string_equal(e[1].spec, "fe.1.0042");
-	assert_string_equal(e[1].options, "ro");
-	assert_true(e[4].noauto);
-	assert_string_equal(e[5].spec, "data set 7"); /* unescaped by libmount */
-
-	/* Found by the same text, by another bus-ID form, or by the device's tag. */
-	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "0.0.1a12"), &e[0]);
-	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "fe.0.1a12"), &e[0]);
-	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "1a12"), &e[0]);
-	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "0.1.0042"), &e[1]);
-	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "share2"), &e[1]);
-	assert_ptr_equal(vfc_fstab_find(ctx, e, n, "0.0.0002"), &e[2]);
-	assert_null(vfc_fstab_find(ctx, e, n, "0.0.0003"));
-	assert_null(vfc_fstab_find(ctx, e, n, "nosuch"));
-	vfc_fstab_entries_free(e, n);
-
-	/* No fstab at all is an empty one. */
-	setenv("LIBMOUNT_FSTAB", "/nonexistent/fstab", 1);
-	assert_int_equal(vfc_fstab_read(ctx, &e, &n), 0);
-	assert_int_equal(n, 0);
-	vfc_fstab_entries_free(e, n);
+	snprintf(fstab, sizeof(fstab), "%s/fstab", tmp);
+	sh("printf '%%s\\n' 'share1 /srv/a/b/c virtiofs defaults 0 0' "
+	   "'0.1.0042 /srv/a virtiofs defaults 0 0' 'share0 /srv/a/b virtiofs ro 0 0' > '%s'",
+	   fstab);
+	setenv("LIBMOUNT_FSTAB", fstab, 1);
+	ctx = new_ctx("automount = fstab");
+	assert_int_equal(vfc_plan_add(ctx, NULL, 0, &a, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(a[0].target, "/srv/a");
+	assert_string_equal(a[0].tag, "share2");
+	assert_string_equal(a[1].target, "/srv/a/b");
+	assert_string_equal(a[2].target, "/srv/a/b/c");
+	assert_false(a[2].in_base);
+	vfc_actions_free(a, n);
 	vfc_ctx_unref(ctx);
+	unsetenv("LIBMOUNT_FSTAB");
 }
 
-/* Users mount what an fstab line with user or users allows, as mount(8) would. */
-static void test_user_mount(void **state)
+/* mount-name = busid: the directory is the bus-ID, whatever the tag. */
+static void test_add_plan_busid_names(void **state)
 {
-	char path[4096], *target = NULL, *opts = NULL;
+	struct vfc_action *a;
 	struct vfc_ctx *ctx;
+	char target[600];
+	size_t n;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/fstab/user.fstab", getenv("VFC_TEST_FIXTURES"));
-	setenv("LIBMOUNT_FSTAB", path, 1);
-	assert_int_equal(vfc_ctx_new(&ctx), 0);
-
-	/* user: user=NAME, and nosuid,nodev,noexec right after it */
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share1", "/tmp/", "tester", &target, &opts), 0);
-	assert_string_equal(target, "/tmp");
-	assert_string_equal(opts, "noauto,user=tester,nosuid,nodev,noexec");
-	free(target);
-	free(opts);
-	/* users; later options undo what it implies */
-	assert_int_equal(vfc_fstab_user_mount(ctx, "0.0.1a12", "/var/tmp", "tester", &target, &opts),
-			 0);
-	assert_string_equal(opts, "noauto,users,nosuid,nodev,noexec,exec,ro");
-	free(target);
-	free(opts);
-	/* ... earlier ones do not */
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share2", "/srv/exec", "tester", &target, &opts),
-			 0);
-	assert_string_equal(opts, "exec,user=tester,nosuid,nodev,noexec");
-	free(target);
-	free(opts);
-
-	/* Not allowed: no user option, another source text, another directory, user=X. */
-	target = opts = NULL;
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share0", "/srv/rootonly", "tester", &target,
-					     &opts),
-			 -EPERM);
-	assert_int_equal(vfc_fstab_user_mount(ctx, "fe.0.1a12", "/var/tmp", "tester", &target, &opts),
-			 -EPERM);
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share1", "/var/tmp", "tester", &target, &opts),
-			 -EPERM);
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share0", "/srv/named", "tester", &target, &opts),
-			 -EPERM);
-	assert_null(target);
-	assert_null(opts);
+	setenv("LIBMOUNT_FSTAB", "/nonexistent", 1);
+	ctx = new_ctx("automount = all\nmount-name = busid");
+	assert_int_equal(vfc_plan_add(ctx, NULL, 0, &a, &n), 0);
+	assert_int_equal(n, 3);
+	snprintf(target, sizeof(target), "%s/0.0.0002", base);
+	assert_string_equal(a[0].target, target);
+	assert_string_equal(a[0].tag, "share1");
+	vfc_actions_free(a, n);
 	vfc_ctx_unref(ctx);
-}
-
-static int setup(void **state)
-{
-	char path[4096];
-
-	(void)state;
-	/* The 6.12 tree gives the devices; the fixture fstab names them. */
-	snprintf(path, sizeof(path), "%s/612", getenv("VFC_TEST_TREES"));
-	setenv("UMOCKDEV_DIR", path, 1);
-	snprintf(path, sizeof(path), "%s/fstab/virtiofs.fstab", getenv("VFC_TEST_FIXTURES"));
-	setenv("LIBMOUNT_FSTAB", path, 1);
-	return 0;
+	unsetenv("LIBMOUNT_FSTAB");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dirname),
-		cmocka_unit_test(test_dirname_injective),
-		cmocka_unit_test(test_target),
-		cmocka_unit_test_setup(test_fstab, setup),
-		cmocka_unit_test_setup(test_user_mount, setup),
+		cmocka_unit_test_setup_teardown(test_remove_plan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_plan_replaced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_plan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_plan_parents_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_plan_busid_names, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
