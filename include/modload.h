@@ -18,7 +18,7 @@
 #define VFC_MODULE "virtiofs"
 
 /* Whether /proc/filesystems lists @fstype. */
-bool vfc_fs_is_registered(const char *fstype);
+bool vfc_modload_is_registered(const char *fstype);
 
 /*
  * Returns 0 once the filesystem is registered, or:

@@ -51,9 +51,9 @@ bool vfc_mountopts_is_operation(const char *options);
 const char *vfc_mountopts_find_host_option(const char *options, size_t *ret_len);
 
 /*
- * Does libmount read @source as a lookup of a block device (LABEL=, UUID=,
- * PARTLABEL=, PARTUUID=, ID=), whatever the filesystem type? Then *ret_len
- * is the length of the name before '='.
+ * Does libmount read @source as a lookup of a block device (LABEL=x, UUID=x,
+ * PARTLABEL=x, PARTUUID=x, ID=x; not with an empty value), whatever the
+ * filesystem type? Then *ret_len is the length of the name before '='.
  */
 bool vfc_mountopts_is_libmount_tag(const char *source, size_t *ret_len);
 

@@ -124,10 +124,11 @@ static int tag_from_entry(const char *name, const char *busid, const char *virti
 	fd = open_entry(name);
 	if (fd < 0)
 		return fd;
+	/* A link of another shape (a virtio-fs PCI device, say) is not ours either. */
 	r = read_device_link(fd, lbusid, sizeof(lbusid), lvirtio, sizeof(lvirtio));
-	if (r < 0)
+	if (r == -ENOMEM)
 		return r;
-	if (strcmp(lbusid, busid) != 0 || strcmp(lvirtio, virtio) != 0)
+	if (r < 0 || strcmp(lbusid, busid) != 0 || strcmp(lvirtio, virtio) != 0)
 		return -ENOENT;
 	return read_tag_file(fd, ret);
 }

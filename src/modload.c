@@ -11,7 +11,7 @@
 
 #define PROC_FILESYSTEMS "/proc/filesystems"
 
-bool vfc_fs_is_registered(const char *fstype)
+bool vfc_modload_is_registered(const char *fstype)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	_cleanup_free_ char *line = NULL;
@@ -69,11 +69,11 @@ static int wait_while_coming(struct vfc_ctx *ctx, struct kmod_module *mod)
 	long long deadline = now_ms() + COMING_WAIT_MS;
 
 	while (kmod_module_get_initstate(mod) == KMOD_MODULE_COMING && now_ms() < deadline) {
-		if (vfc_fs_is_registered(VFC_FSTYPE))
+		if (vfc_modload_is_registered(VFC_FSTYPE))
 			return 0;
 		sleep_ms(COMING_STEP_MS);
 	}
-	if (vfc_fs_is_registered(VFC_FSTYPE))
+	if (vfc_modload_is_registered(VFC_FSTYPE))
 		return 0;
 	vfc_debug(ctx, "module %s is %s, but no filesystem %s", kmod_module_get_name(mod),
 		  kmod_module_initstate_str(kmod_module_get_initstate(mod)), VFC_FSTYPE);
@@ -87,7 +87,7 @@ int vfc_modload_virtiofs(struct vfc_ctx *ctx)
 	struct kmod_list *list = NULL;
 	int r;
 
-	if (vfc_fs_is_registered(VFC_FSTYPE))
+	if (vfc_modload_is_registered(VFC_FSTYPE))
 		return 0;
 
 	/* The running kernel's /lib/modules and /etc/modprobe.d, like modprobe. */

@@ -80,7 +80,8 @@ bool vfc_mountopts_is_libmount_tag(const char *source, size_t *ret_len)
 	static const char *const names[] = {"LABEL", "UUID", "PARTLABEL", "PARTUUID", "ID"};
 	size_t len = strcspn(source, "=");
 
-	if (!source[len])
+	/* "LABEL=" with nothing after it is no lookup: libmount passes it on as it is. */
+	if (!source[len] || !source[len + 1])
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strlen(names[i]) == len && strncmp(source, names[i], len) == 0) {

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cio.h"
 #include "device.h"
 #include "export.h"
 #include "spec.h"
@@ -211,25 +210,6 @@ static void test_lookup_errors(void **state)
 	vfc_ctx_unref(ctx);
 }
 
-static void test_cio_ignore(void **state)
-{
-	struct vfc_ctx *ctx = use_tree("mixed");
-	struct vfc_busid in = { 0, 0x5000 }, in2 = { 0, 0x5fff }, out = { 0, 0x6000 },
-			 ss1 = { 1, 0x1234 }, ss1b = { 1, 0x5000 };
-
-	(void)state;
-	assert_int_equal(vfc_cio_ignore_contains(ctx, &in), 1);
-	assert_int_equal(vfc_cio_ignore_contains(ctx, &in2), 1);
-	assert_int_equal(vfc_cio_ignore_contains(ctx, &out), 0);
-	assert_int_equal(vfc_cio_ignore_contains(ctx, &ss1), 1);
-	assert_int_equal(vfc_cio_ignore_contains(ctx, &ss1b), 0);
-	vfc_ctx_unref(ctx);
-
-	ctx = use_tree("612"); /* no /proc/cio_ignore at all */
-	assert_int_equal(vfc_cio_ignore_contains(ctx, &in), -ENOENT);
-	vfc_ctx_unref(ctx);
-}
-
 /* Export index differs from the virtio index; entries pointing elsewhere; bad tag files. */
 static void test_odd_exports(void **state)
 {
@@ -291,7 +271,6 @@ int main(void)
 		cmocka_unit_test(test_states_mixed),
 		cmocka_unit_test(test_busid_wins),
 		cmocka_unit_test(test_lookup_errors),
-		cmocka_unit_test(test_cio_ignore),
 		cmocka_unit_test(test_odd_exports),
 		cmocka_unit_test(test_enumerate_without_driver),
 		cmocka_unit_test(test_refcount),

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 #include <libmount/libmount.h>
 
@@ -100,12 +101,88 @@ static void test_unit_path(void **state)
 	free(got);
 }
 
+static void dirname_is(const char *tag, const char *expected)
+{
+	char *d = vfc_escape_dirname(tag);
+
+	assert_non_null(d);
+	assert_string_equal(d, expected);
+	/* One component, never the base or its parent. */
+	assert_null(strchr(d, '/'));
+	assert_string_not_equal(d, ".");
+	assert_string_not_equal(d, "..");
+	assert_true(d[0] != '\0' && d[0] != '-');
+	free(d);
+}
+
+static void test_dirname(void **state)
+{
+	(void)state;
+	dirname_is("share0", "share0");
+	dirname_is("data.set_1-a", "data.set_1-a");
+	dirname_is(".", "\\x2e");
+	dirname_is("..", "\\x2e.");
+	dirname_is("../x", "\\x2e.\\x2fx");
+	dirname_is("a/b", "a\\x2fb");
+	dirname_is("/", "\\x2f");
+	dirname_is("-rf", "\\x2drf");
+	dirname_is(".hidden", "\\x2ehidden");
+	dirname_is("a b", "a\\x20b");
+	dirname_is("$(reboot)", "\\x24\\x28reboot\\x29");
+	dirname_is("back\\slash", "back\\x5cslash");
+	dirname_is("\xff\xfe", "\\xff\\xfe");
+	dirname_is("caf\xc3\xa9", "caf\\xc3\\xa9");
+	dirname_is("", "\\x00");
+	dirname_is("abcdefghijklmnopqrstuvwxyz0123456789",
+		   "abcdefghijklmnopqrstuvwxyz0123456789");
+}
+
+/* Different tags never share a directory: the escaping is injective. */
+static void test_dirname_injective(void **state)
+{
+	static const char *const tags[] = { "a/b", "a\\x2fb", "a\\b", "a b", "a\\x20b", ".x",
+					    "\\x2ex", "x.", "-", "\\x2d" };
+	char *d[sizeof(tags) / sizeof(tags[0])];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		d[i] = vfc_escape_dirname(tags[i]);
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		for (size_t j = i + 1; j < sizeof(tags) / sizeof(tags[0]); j++)
+			if (strcmp(d[i], d[j]) == 0)
+				fail_msg("'%s' and '%s' both map to '%s'", tags[i], tags[j], d[i]);
+	}
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		free(d[i]);
+}
+
+static void target_is(const char *base, const char *tag, const char *expected)
+{
+	char *t = vfc_escape_subdir(base, tag);
+
+	assert_non_null(t);
+	assert_string_equal(t, expected);
+	free(t);
+}
+
+static void test_target(void **state)
+{
+	(void)state;
+	target_is("/run/virtiofs", "share0", "/run/virtiofs/share0");
+	target_is("/run/virtiofs/", "share0", "/run/virtiofs/share0");
+	target_is("/run/virtiofs//", "../../etc", "/run/virtiofs/\\x2e.\\x2f..\\x2fetc");
+	target_is("/", "x", "/x");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_display),
 		cmocka_unit_test(test_fstab),
 		cmocka_unit_test(test_unit_path),
+		cmocka_unit_test(test_dirname),
+		cmocka_unit_test(test_dirname_injective),
+		cmocka_unit_test(test_target),
 	};
 
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);

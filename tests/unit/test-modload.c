@@ -117,7 +117,7 @@ static void test_registered_needs_nothing(void **state)
 	(void)state;
 	/* Built in (Debian 6.12) or loaded: libkmod is not asked at all. */
 	write_filesystems("nodev\tfuse\nnodev\tvirtiofs\n");
-	assert_true(vfc_fs_is_registered("virtiofs"));
+	assert_true(vfc_modload_is_registered("virtiofs"));
 	assert_int_equal(vfc_modload_virtiofs(ctx), 0);
 	vfc_ctx_unref(ctx);
 }
@@ -127,10 +127,10 @@ static void test_load(void **state)
 	struct vfc_ctx *ctx = new_ctx();
 
 	(void)state;
-	assert_false(vfc_fs_is_registered("virtiofs"));
+	assert_false(vfc_modload_is_registered("virtiofs"));
 	expect_probe(0, 1);
 	assert_int_equal(vfc_modload_virtiofs(ctx), 0);
-	assert_true(vfc_fs_is_registered("virtiofs"));
+	assert_true(vfc_modload_is_registered("virtiofs"));
 	vfc_ctx_unref(ctx);
 }
 
@@ -205,7 +205,7 @@ static void test_coming(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pthread_join(t, NULL);
 	assert_true(t1.tv_sec - t0.tv_sec < 4);
-	assert_true(vfc_fs_is_registered("virtiofs"));
+	assert_true(vfc_modload_is_registered("virtiofs"));
 	vfc_ctx_unref(ctx);
 	snprintf(path, sizeof(path), "rm -rf '%s/sys'", root);
 	assert_int_equal(system(path), 0);
@@ -226,7 +226,7 @@ static void test_name_not_prefix(void **state)
 	(void)state;
 	/* "virtiofs" must be a whole name, not the prefix of another. */
 	write_filesystems("nodev\tvirtiofs2\nnodev\tfuse.virtiofs\n");
-	assert_false(vfc_fs_is_registered("virtiofs"));
+	assert_false(vfc_modload_is_registered("virtiofs"));
 }
 
 int main(void)
