@@ -19,6 +19,9 @@
  */
 #define VFC_DIR_MARK "trusted.virtiofs-ccw"
 
+/* How long a handler waits for systemd to mount a unit it asked for. */
+#define VFC_SYSTEMD_MOUNT_MS 30000
+
 enum {
 	/* systemd runs the system: mounts below the base become its mount units */
 	VFC_AUTOMOUNT_SYSTEMD = 1 << 0,
@@ -28,13 +31,26 @@ enum {
  * Carry out one action. A mount below the base gets its directory first
  * (made and marked, or ours and empty from before) and loses it again if
  * the mount fails; with VFC_AUTOMOUNT_SYSTEMD the mount is a transient unit
- * of systemd's, made by systemd-mount(1) and bound to the share's device
- * unit. A detach unmounts lazily the mount the plan names (by its mount ID)
+ * of systemd's (systemd.h), bound to the share's device unit, waited for. A detach unmounts lazily the mount the plan names (by its mount ID)
  * and removes its directory if it is ours. @res is filled in as by
  * vfc_mount().
  */
 int vfc_automount_apply(struct vfc_ctx *ctx, const struct vfc_action *a, unsigned int flags,
 			struct vfc_mount_result *res);
+
+/*
+ * Under systemd, after a device went: wait up to @timeout_ms until systemd
+ * has stopped the mount units below the base whose device is gone (they are
+ * bound to it), so that their directories can go too. 0, or -ETIMEDOUT.
+ */
+int vfc_automount_wait_units(struct vfc_ctx *ctx, int timeout_ms);
+
+/*
+ * Make the mount base (mode 0755, following no symlink) if it is missing.
+ * 0, or -EPERM where it or a directory on the way is not root's or is
+ * writable by others, or the error of making it.
+ */
+int vfc_automount_make_base(struct vfc_ctx *ctx);
 
 /*
  * Remove the directories below the mount base that are ours, empty and not

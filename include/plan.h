@@ -32,7 +32,7 @@ struct vfc_action {
 	bool in_base;  /* the target is directly below mount-base, where we make directories */
 };
 
-void vfc_actions_free(struct vfc_action *a, size_t n);
+void vfc_action_array_free(struct vfc_action *a, size_t n);
 
 /*
  * What hotplug should mount for @devs (all present devices if @n is 0),

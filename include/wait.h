@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The one bounded wait: for a device that is absent, offline, not probed yet
- * or whose tag is not exported yet. Event-driven: it subscribes to the
- * kernel's uevents, then asks its question, and asks again after each uevent
- * of the ccw, virtio or virtiofs subsystem, and once more at the deadline.
+ * or whose tag is not exported yet, and for mounts to go. Event-driven: it
+ * subscribes to the kernel's uevents and to the mount table, then asks its
+ * question, and asks again after each uevent of the ccw, virtio or virtiofs
+ * subsystem, each change of the mount table, and once more at the deadline.
  * It never retries mount(2) to find out.
  */
 #ifndef VFC_WAIT_H

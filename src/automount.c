@@ -3,34 +3,33 @@
  * Hotplug's actions. A directory below the mount base is made here, marked
  * as ours (VFC_DIR_MARK) and used only while it is ours and empty; it goes
  * again with its mount. Under systemd the mount itself is systemd's: a
- * transient mount unit bound to the share's device unit (unit.h), made by
- * systemd-mount(1), so that unplug stops it (lazily, as the device is gone)
- * and shutdown unmounts it, in systemd's order.
+ * transient mount unit bound to the share's device unit (unit.h), asked for
+ * as systemd-mount(1) does (systemd.h), so that unplug stops it (lazily, as
+ * the device is gone) and shutdown unmounts it, in systemd's order.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount/libmount.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "automount.h"
 #include "config.h"
+#include "device.h"
 #include "escape.h"
 #include "macro.h"
 #include "mountopts.h"
 #include "mounttab.h"
 #include "plan.h"
+#include "systemd.h"
 #include "unit.h"
 #include "virtiofs.h"
-
-extern char **environ;
+#include "wait.h"
 
 /*
  * May a directory on the way to the mount base be trusted? Only if root (or
@@ -241,46 +240,41 @@ static bool still_there(const char *target, int fd)
 }
 
 /*
- * systemd-mount(1), without a shell: the device's bus-ID as what to mount
- * (the helper resolves it, whatever a tag says), bound to the share's
- * device unit.
+ * A transient mount unit of systemd's (systemd.h): the device's bus-ID as
+ * what to mount (mount.virtiofs resolves it, whatever a tag says), bound to
+ * the share's device unit.
  */
-static int mount_by_systemd(struct vfc_ctx *ctx, const struct vfc_action *a,
+static int mount_by_systemd(struct vfc_ctx *ctx, const struct vfc_action *a, int timeout_ms,
 			    struct vfc_mount_result *res)
 {
-	_cleanup_free_ char *alias = vfc_unit_alias_busid(&a->id), *unit = NULL;
-	_cleanup_free_ char *bind = NULL, *after = NULL, *opts = NULL, *desc = NULL;
+	_cleanup_free_ char *alias = vfc_unit_alias_busid(&a->id), *dev = NULL, *unit = NULL;
+	_cleanup_free_ char *desc = NULL, *msg = NULL;
 	char busid[VFC_BUSID_STRLEN];
-	int status, r;
-	pid_t pid;
+	struct vfc_systemd_mount m = {
+		.what = vfc_busid_format(&a->id, busid),
+		.where = a->target,
+		.type = VFC_FSTYPE,
+		.options = a->options,
+	};
+	int r;
 
-	vfc_busid_format(&a->id, busid);
-	unit = alias ? vfc_escape_unit_path(alias, ".device") : NULL;
-	if (!unit || asprintf(&bind, "--property=BindsTo=%s", unit) < 0 ||
-	    asprintf(&after, "--property=After=%s", unit) < 0 ||
-	    asprintf(&opts, "--options=%s", a->options ? a->options : "defaults") < 0 ||
-	    asprintf(&desc, "--description=virtio-fs share %s (virtiofs-ccw automount)", busid) <
-		    0)
-		return fail(res, -ENOMEM, MNT_EX_SYSERR, "%s: %s", a->target, "out of memory");
-	{
-		char *const argv[] = {
-			(char *)"systemd-mount", (char *)"--no-ask-password", (char *)"--collect",
-			(char *)"--type=" VFC_FSTYPE, opts, desc, bind, after,
-			(char *)"--property=LazyUnmount=yes", busid, (char *)a->target, NULL,
-		};
+	dev = alias ? vfc_escape_unit_path(alias, ".device") : NULL;
+	unit = vfc_escape_unit_path(a->target, ".mount");
+	if (!dev || !unit || asprintf(&desc, "virtio-fs share %s (virtiofs-ccw automount)", busid) < 0)
+		return fail(res, -ENOMEM, MNT_EX_SYSERR, "%s: out of memory", a->target);
+	m.unit = unit;
+	m.binds_to = dev;
+	m.description = desc;
+	r = vfc_systemd_start_mount(ctx, &m, timeout_ms, &msg);
+	if (r == -ENOSYS)
+		return fail(res, r, MNT_EX_SYSERR, "%s: libsystemd.so.0 cannot be loaded", a->target);
+	if (r < 0) {
+		_cleanup_free_ char *shown = msg ? vfc_escape_display(msg) : NULL;
 
-		r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+		return fail(res, r, MNT_EX_FAIL, "%s: systemd did not mount it (%s): see journalctl -u %s",
+			    a->target, shown ? shown : strerror(-r), unit);
 	}
-	if (r != 0)
-		return fail(res, -r, MNT_EX_SYSERR, "%s: cannot run systemd-mount: %s", a->target,
-			    strerror(r));
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return fail(res, -errno, MNT_EX_SYSERR, "%s: %s", a->target, strerror(errno));
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return fail(res, -EIO, MNT_EX_FAIL, "%s: %s", a->target,
-			    "systemd-mount failed (its words are in the journal)");
-	vfc_info(ctx, "%s: mounted on %s by systemd (unit bound to %s)", busid, a->target, unit);
+	vfc_info(ctx, "%s: mounted on %s by systemd's %s, bound to %s", busid, a->target, unit, dev);
 	*res = (struct vfc_mount_result){ .excode = MNT_EX_SUCCESS, .tag = strdup(a->tag) };
 	return 0;
 }
@@ -317,7 +311,7 @@ static int apply_mount(struct vfc_ctx *ctx, const struct vfc_action *a, unsigned
 	}
 	/* fstab's lines are systemd's own units already: only those below the base are handed over. */
 	if ((flags & VFC_AUTOMOUNT_SYSTEMD) && a->in_base)
-		r = mount_by_systemd(ctx, a, res);
+		r = mount_by_systemd(ctx, a, VFC_SYSTEMD_MOUNT_MS, res);
 	else
 		r = vfc_mount(ctx, &req, res);
 out:
@@ -378,6 +372,16 @@ int vfc_automount_apply(struct vfc_ctx *ctx, const struct vfc_action *a, unsigne
 					   : apply_detach(ctx, a, res);
 }
 
+int vfc_automount_make_base(struct vfc_ctx *ctx)
+{
+	int fd = open_dir_nofollow(vfc_config_get_mount_base(vfc_ctx_get_config(ctx)), true);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 int vfc_automount_sweep(struct vfc_ctx *ctx)
 {
 	const char *base = vfc_config_get_mount_base(vfc_ctx_get_config(ctx));
@@ -407,4 +411,51 @@ int vfc_automount_sweep(struct vfc_ctx *ctx)
 	}
 	closedir(d);
 	return n;
+}
+
+/*
+ * The wait's question: is every virtiofs mount directly below the base one
+ * of a device that is there with that tag? (systemd's units for the others
+ * are still being stopped.)
+ */
+static int units_stopped(struct vfc_ctx *ctx, void *userdata)
+{
+	const char *base = vfc_config_get_mount_base(vfc_ctx_get_config(ctx));
+	struct vfc_device **devs = NULL;
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	size_t n = 0, blen = strlen(base);
+	int r, left = 0;
+
+	(void)userdata;
+	r = vfc_device_enumerate(ctx, &devs, &n);
+	if (r < 0)
+		return r;
+	vfc_ctx_reset_mountinfo(ctx);
+	r = vfc_ctx_get_mountinfo(ctx, &tb);
+	it = r == 0 ? mnt_new_iter(MNT_ITER_FORWARD) : NULL;
+	while (it && mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *t = mnt_fs_get_target(fs), *src = mnt_fs_get_source(fs);
+		bool known = false;
+
+		if (!t || !src || !mnt_fs_match_fstype(fs, VFC_FSTYPE) || strncmp(t, base, blen) ||
+		    t[blen] != '/' || strchr(t + blen + 1, '/'))
+			continue;
+		for (size_t i = 0; i < n && !known; i++)
+			known = vfc_device_get_tag(devs[i]) && strcmp(vfc_device_get_tag(devs[i]), src) == 0;
+		left += !known;
+	}
+	mnt_free_iter(it);
+	vfc_device_array_free(devs, n);
+	if (r < 0)
+		return r;
+	return left == 0;
+}
+
+int vfc_automount_wait_units(struct vfc_ctx *ctx, int timeout_ms)
+{
+	int r = vfc_wait_for(ctx, timeout_ms, units_stopped, NULL);
+
+	return r < 0 ? r : r > 0 ? 0 : -ETIMEDOUT;
 }

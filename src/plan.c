@@ -14,14 +14,11 @@
 #include "device.h"
 #include "escape.h"
 #include "fstab.h"
-#include "macro.h"
-#include "mountopts.h"
 #include "mounttab.h"
 #include "plan.h"
 #include "unit.h"
-#include "virtiofs.h"
 
-void vfc_actions_free(struct vfc_action *a, size_t n)
+void vfc_action_array_free(struct vfc_action *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(a[i].tag);
@@ -151,7 +148,7 @@ int vfc_plan_add(struct vfc_ctx *ctx, struct vfc_device **devs, size_t n, struct
 	vfc_fstab_entries_free(fstab, nfstab);
 	vfc_device_array_free(all, nall);
 	if (r < 0) {
-		vfc_actions_free(v, nv);
+		vfc_action_array_free(v, nv);
 		return r;
 	}
 	/* A mount made before its parent's would be hidden by it. */
@@ -228,7 +225,7 @@ int vfc_plan_remove(struct vfc_ctx *ctx, struct vfc_action **ret, size_t *ret_n)
 	}
 	vfc_mounttab_auto_free(m, nm);
 	if (r < 0) {
-		vfc_actions_free(v, nv);
+		vfc_action_array_free(v, nv);
 		return r;
 	}
 	*ret = v;

@@ -8,6 +8,7 @@
  * event costs at most a look.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -65,14 +66,19 @@ static bool drain_relevant(int fd)
 
 int vfc_wait_for(struct vfc_ctx *ctx, int timeout_ms, vfc_wait_check_fn check, void *userdata)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = -1, mfd = -1;
 	long long deadline, left;
 	int r;
 
 	if (timeout_ms <= 0)
 		return check(ctx, userdata);
 	deadline = now_ms() + timeout_ms;
-	/* Subscribe before the first look, so that nothing in between is missed. */
+	/*
+	 * Subscribe before the first look, so that nothing in between is missed:
+	 * to uevents, and to the mount table, which flags each change as
+	 * POLLPRI (proc(5)).
+	 */
+	mfd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	fd = uevent_socket_open();
 	if (fd < 0)
 		vfc_debug(ctx, "no uevent socket (%s): looking every %d ms", strerror(-fd),
@@ -90,16 +96,19 @@ int vfc_wait_for(struct vfc_ctx *ctx, int timeout_ms, vfc_wait_check_fn check, v
 		}
 		/* Sleep until an event that may matter, or the deadline. */
 		for (;;) {
-			struct pollfd p = { .fd = fd, .events = POLLIN };
+			struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+					       { .fd = mfd, .events = POLLPRI } };
 			int n;
 
 			left = deadline - now_ms();
 			if (left <= 0)
 				break;
-			n = poll(&p, 1, (int)left);
+			n = poll(p, mfd >= 0 ? 2 : 1, (int)left);
 			if (n < 0 && errno != EINTR)
 				return -errno;
-			if (n > 0 && drain_relevant(fd))
+			if (n > 0 && (p[1].revents & POLLPRI))
+				break;
+			if (n > 0 && (p[0].revents & POLLIN) && drain_relevant(fd))
 				break;
 		}
 	}

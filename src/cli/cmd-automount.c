@@ -75,6 +75,23 @@ static int run_plan(struct vfc_ctx *ctx, bool remove, struct vfc_device **devs, 
 		cli_error("cannot plan: %s", strerror(-r));
 		return MNT_EX_SYSERR;
 	}
+	/* A base that cannot be had fails every mount below it: say so once. */
+	for (size_t i = 0; i < nacts && !dry_run && !remove; i++) {
+		const char *base = vfc_config_get_mount_base(vfc_ctx_get_config(ctx));
+
+		if (!acts[i].in_base)
+			continue;
+		r = vfc_automount_make_base(ctx);
+		if (r < 0) {
+			cli_error("cannot make the mount base %s: %s", base,
+				  r == -EPERM ? "it, or a directory on the way to it, is not root's "
+						"or is writable by others"
+					      : strerror(-r));
+			vfc_action_array_free(acts, nacts);
+			return MNT_EX_SYSERR;
+		}
+		break;
+	}
 	for (size_t i = 0; i < nacts; i++) {
 		struct vfc_mount_result res;
 		_cleanup_free_ char *tag = NULL;
@@ -96,7 +113,7 @@ static int run_plan(struct vfc_ctx *ctx, bool remove, struct vfc_device **devs, 
 		}
 		vfc_mount_result_clear(&res);
 	}
-	vfc_actions_free(acts, nacts);
+	vfc_action_array_free(acts, nacts);
 	return ret;
 }
 
@@ -210,9 +227,21 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 			ret = r2;
 	}
 	vfc_device_array_free(devs, ndevs);
-	/* Under systemd the units unmount, and leave our directories behind: tidy up. */
-	if (!dry_run && vfc_lock_systemd_runs())
-		vfc_automount_sweep(ctx);
+	/*
+	 * Under systemd the units unmount (they are bound to the device) and
+	 * leave our directories behind: once they are stopped, tidy up.
+	 */
 	vfc_lock_release(lockfd);
+	if (!dry_run && vfc_lock_systemd_runs()) {
+		/* Not under the lock: other handlers go on meanwhile. */
+		if (remove && vfc_automount_wait_units(ctx, wait_ms) < 0)
+			cli_note("systemd has not yet unmounted all shares that went; their "
+				 "directories below %s stay for now",
+				 vfc_config_get_mount_base(vfc_ctx_get_config(ctx)));
+		if (vfc_lock_take(ctx, true, &lockfd) == 0) {
+			vfc_automount_sweep(ctx);
+			vfc_lock_release(lockfd);
+		}
+	}
 	return ret;
 }

@@ -75,7 +75,7 @@ static void test_remove_plan(void **state)
 	assert_int_equal(a[1].kind, VFC_ACTION_DETACH);
 	/* The detach names the mount, not only its path. */
 	assert_int_equal(a[1].mount_id, hot0_id);
-	vfc_actions_free(a, n);
+	vfc_action_array_free(a, n);
 	vfc_ctx_unref(ctx);
 }
 
@@ -99,7 +99,7 @@ static void test_remove_plan_replaced(void **state)
 	ctx = new_ctx("automount = all");
 	assert_int_equal(vfc_plan_remove(ctx, &a, &n), 0);
 	assert_int_equal(n, 0);
-	vfc_actions_free(a, n);
+	vfc_action_array_free(a, n);
 
 	/* The kernel makes a new virtio device (a new sysfs directory) for the new one. */
 	sh("cd '%s/tree/sys/bus/ccw/devices/0.0.1a12/' && v=$(ls -d virtio*) && "
@@ -111,7 +111,7 @@ static void test_remove_plan_replaced(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(a[0].target, "/srv/share0");
 	assert_string_equal(a[0].tag, "share0");
-	vfc_actions_free(a, n);
+	vfc_action_array_free(a, n);
 	vfc_ctx_unref(ctx);
 }
 
@@ -135,14 +135,14 @@ static void test_add_plan(void **state)
 	/* The device it is planned for: bus-ID and instance, for the mark. */
 	assert_int_equal(a[0].id.devno, 0x1a12);
 	assert_true(a[0].instance == instance_of("0.0.1a12"));
-	vfc_actions_free(a, n);
+	vfc_action_array_free(a, n);
 	vfc_ctx_unref(ctx);
 
 	/* automount = fstab, and fstab names nothing: nothing to do. */
 	ctx = new_ctx("automount = fstab");
 	assert_int_equal(vfc_plan_add(ctx, NULL, 0, &a, &n), 0);
 	assert_int_equal(n, 0);
-	vfc_actions_free(a, n);
+	vfc_action_array_free(a, n);
 	vfc_ctx_unref(ctx);
 
 	/* Already mounted where the plan puts it: nothing to do for that one. */
@@ -151,7 +151,7 @@ static void test_add_plan(void **state)
 	ctx = new_ctx("automount = all");
 	assert_int_equal(vfc_plan_add(ctx, NULL, 0, &a, &n), 0);
 	assert_int_equal(n, 2);
-	vfc_actions_free(a, n);
+	vfc_action_array_free(a, n);
 	vfc_ctx_unref(ctx);
 	unsetenv("LIBMOUNT_FSTAB");
 }
@@ -178,7 +178,7 @@ static void test_add_plan_parents_first(void **state)
 	assert_string_equal(a[1].target, "/srv/a/b");
 	assert_string_equal(a[2].target, "/srv/a/b/c");
 	assert_false(a[2].in_base);
-	vfc_actions_free(a, n);
+	vfc_action_array_free(a, n);
 	vfc_ctx_unref(ctx);
 	unsetenv("LIBMOUNT_FSTAB");
 }
@@ -199,7 +199,7 @@ static void test_add_plan_busid_names(void **state)
 	snprintf(target, sizeof(target), "%s/0.0.0002", base);
 	assert_string_equal(a[0].target, target);
 	assert_string_equal(a[0].tag, "share1");
-	vfc_actions_free(a, n);
+	vfc_action_array_free(a, n);
 	vfc_ctx_unref(ctx);
 	unsetenv("LIBMOUNT_FSTAB");
 }

@@ -363,7 +363,8 @@ utab_opts() {
 	}' "$UTAB"
 }
 
-# utab_list: "TARGET OPTS" of each utab entry, as utab holds them, sorted
+# utab_list: "TARGET OPTS" of each utab entry, as utab holds them but for
+# the marks' instances (BUSID@INSTANCE -> BUSID; expect_mark checks them), sorted
 utab_list() {
 	[ -f "$UTAB" ] || return 0
 	awk '{
@@ -373,7 +374,7 @@ utab_list() {
 			if (substr($i, 1, 5) == "OPTS=") o = substr($i, 6)
 		}
 		print t " " o
-	}' "$UTAB" | sort
+	}' "$UTAB" | sed 's/\(x-virtiofs-ccw\.auto=[^,@]*\)@[0-9]*/\1/' | sort
 }
 
 # utab_marks: how many utab entries carry the auto-mounter's mark
@@ -383,7 +384,7 @@ utab_marks() {
 }
 
 # expect_mark DIR BUSID: exactly one utab entry for DIR, marked as the
-# auto-mount of BUSID (x-virtiofs-ccw.auto=BUSID)
+# auto-mount of BUSID (x-virtiofs-ccw.auto=BUSID@INSTANCE)
 expect_mark() {
 	local opts n
 	opts=$(utab_opts "$1")
@@ -391,8 +392,8 @@ expect_mark() {
 	echo "  utab at $1: ${opts:-nothing}"
 	[ "$n" = 1 ] || fail "$n utab entries for $1, expected 1 (utab: $(tr '\n' '|' <"$UTAB" 2>/dev/null))"
 	case ",$opts," in
-	*",x-virtiofs-ccw.auto=$2,"*) ;;
-	*) fail "utab entry for $1 has OPTS=$opts, expected the mark x-virtiofs-ccw.auto=$2" ;;
+	*",x-virtiofs-ccw.auto=$2@"[1-9]*) ;;
+	*) fail "utab entry for $1 has OPTS=$opts, expected the mark x-virtiofs-ccw.auto=$2@INSTANCE" ;;
 	esac
 }
 

@@ -406,8 +406,28 @@ scenario_unknown_tag() {
 }
 
 # ---- boot all (automount = all) -----------------------------------------------
+# expect_unit_bound DIR BUSID: systemd's mount unit for DIR is active, a
+# transient unit of ours (not fstab's), bound to the share's device unit
+expect_unit_bound() {
+	local u dev bt
+	u=$(unit_of "$1")
+	dev=$(systemd-escape --path --suffix=device "/sys/subsystem/virtiofs/by-busid/$2")
+	[ "$(systemctl is-active "$u")" = active ] ||
+		fail "$u is $(systemctl is-active "$u"), expected active"
+	[ "$(systemctl show -P Transient "$u")" = yes ] ||
+		fail "$u is not a transient unit (SourcePath '$(systemctl show -P SourcePath "$u")')"
+	# systemctl show quotes a name with a backslash in it, doubling the backslash
+	bt=$(systemctl show -P BindsTo "$u")
+	case " $bt " in
+	*" $dev "* | *"\"${dev//\\/\\\\}\""*) ;;
+	*) fail "$u is not bound to $dev (BindsTo: $bt)" ;;
+	esac
+	[ "$(systemctl show -P LazyUnmount "$u")" = yes ] || fail "$u does not unmount lazily"
+}
+
 # automount-all: with fstab lines too, every share is mounted exactly once:
-# fstab's at their place, the others below /run/virtiofs; nothing stacked
+# fstab's at their place by fstab's units, the others below /run/virtiofs by
+# systemd mount units bound to their devices; nothing stacked
 scenario_automount_all() {
 	expect_once /srv/data share0
 	expect_once /srv/one share1
@@ -417,23 +437,42 @@ scenario_automount_all() {
 	expect_once /run/virtiofs/0.0.1a12 0.0.1a12
 	expect_unit_mounted /srv/data
 	expect_unit_mounted /srv/one
+	expect_unit_bound /run/virtiofs/share2 0.1.0042
+	expect_unit_bound /run/virtiofs/share3 0.0.1b00
+	expect_unit_bound /run/virtiofs/0.0.1a12 0.0.1c00
 	no_stacking
 }
 
 # automount-all-hotplug: a hot-added share fstab does not name is mounted
-# below /run/virtiofs; its removal takes the mount and the directory away
+# below /run/virtiofs by a unit bound to its device; its removal stops the
+# unit and takes the mount and our directory away; added again, it is live
 scenario_automount_all_hotplug() {
+	local before
 	hot_add 0.0.2000
 	wait_for 60 mounted_as /run/virtiofs/hot0 hot0 || fail "hot0 not mounted at /run/virtiofs/hot0"
 	settle
 	expect_once /run/virtiofs/hot0 hot0
+	expect_unit_bound /run/virtiofs/hot0 0.0.2000
 	no_stacking
+	before=$(st_dev /run/virtiofs/hot0)
 	hot_del 0.0.2000
 	wait_for 30 unmounted_and_gone /run/virtiofs/hot0 ||
 		fail "/run/virtiofs/hot0 still there after its device went: '$(mountinfo_at /run/virtiofs/hot0)'"
 	settle
+	[ "$(systemctl is-active "$(unit_of /run/virtiofs/hot0)")" != active ] ||
+		fail "$(unit_of /run/virtiofs/hot0) still active after its device went"
 	expect_once /run/virtiofs/share2 share2
 	expect_once /srv/data share0
+	# removed and added again at once: one live mount, by a new unit
+	hot_add 0.0.2000
+	wait_for 60 mounted_as /run/virtiofs/hot0 hot0 || fail "hot0 not mounted again after re-add"
+	settle
+	expect_once /run/virtiofs/hot0 hot0
+	expect_unit_bound /run/virtiofs/hot0 0.0.2000
+	echo "  st_dev before $before, after $(st_dev /run/virtiofs/hot0)"
+	hot_del 0.0.2000
+	wait_for 30 unmounted_and_gone /run/virtiofs/hot0 || fail "/run/virtiofs/hot0 stayed after the second removal"
+	settle
 }
 
 # purge: dpkg --purge leaves no file of ours behind, and systemd knows no unit of ours
