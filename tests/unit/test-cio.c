@@ -14,24 +14,12 @@
 #include <cmocka.h>
 
 #include "cio.h"
-
-static struct vfc_ctx *use_tree(const char *name)
-{
-	const char *base = getenv("VFC_TEST_TREES");
-	struct vfc_ctx *ctx;
-	char path[4096];
-
-	assert_non_null(base);
-	snprintf(path, sizeof(path), "%s/%s", base, name);
-	assert_int_equal(setenv("UMOCKDEV_DIR", path, 1), 0);
-	assert_int_equal(vfc_ctx_new(&ctx), 0);
-	return ctx;
-}
+#include "trees.h"
 
 /* mixed.tree: "0.0.5000-0.0.5fff" and the single ID "0.1.1234". */
 static void test_cio_ignore(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("mixed");
+	struct vfc_ctx *ctx = ctx_on_tree("mixed");
 	struct vfc_busid in = { 0, 0x5000 }, in2 = { 0, 0x5fff }, out = { 0, 0x6000 },
 			 ss1 = { 1, 0x1234 }, ss1b = { 1, 0x5000 };
 
@@ -43,7 +31,7 @@ static void test_cio_ignore(void **state)
 	assert_int_equal(vfc_cio_ignore_contains(ctx, &ss1b), 0);
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("612"); /* no /proc/cio_ignore at all */
+	ctx = ctx_on_tree("612"); /* no /proc/cio_ignore at all */
 	assert_int_equal(vfc_cio_ignore_contains(ctx, &in), -ENOENT);
 	vfc_ctx_unref(ctx);
 }
@@ -61,7 +49,7 @@ static void test_cio_ignore_bounds(void **state)
 		{ { 1, 0x1234 }, 1 }, { { 1, 0x1235 }, 0 }, { { 2, 0x5000 }, 0 },
 		{ { 3, 0x1234 }, 0 },
 	};
-	struct vfc_ctx *ctx = use_tree("mixed");
+	struct vfc_ctx *ctx = ctx_on_tree("mixed");
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -18,19 +18,7 @@
 #include "device.h"
 #include "export.h"
 #include "spec.h"
-
-static struct vfc_ctx *use_tree(const char *name)
-{
-	const char *base = getenv("VFC_TEST_TREES");
-	struct vfc_ctx *ctx;
-	char path[4096];
-
-	assert_non_null(base);
-	snprintf(path, sizeof(path), "%s/%s", base, name);
-	assert_int_equal(setenv("UMOCKDEV_DIR", path, 1), 0);
-	assert_int_equal(vfc_ctx_new(&ctx), 0);
-	return ctx;
-}
+#include "trees.h"
 
 static struct vfc_device *by_spec(struct vfc_ctx *ctx, const char *spec)
 {
@@ -55,7 +43,7 @@ static void test_enumerate_612(void **state)
 	static const char *const ids[] = { "0.0.0002", "0.0.1a12", "0.1.0042" };
 	static const char *const tags[] = { "share1", "share0", "share2" };
 	static const char *const virtio[] = { "virtio1", "virtio2", "virtio3" };
-	struct vfc_ctx *ctx = use_tree("612");
+	struct vfc_ctx *ctx = ctx_on_tree("612");
 	struct vfc_device **devs;
 	size_t n;
 
@@ -80,7 +68,7 @@ static void test_enumerate_612(void **state)
 
 static void test_enumerate_61(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("61");
+	struct vfc_ctx *ctx = ctx_on_tree("61");
 	struct vfc_device **devs;
 	size_t n;
 
@@ -104,7 +92,7 @@ static void test_enumerate_61(void **state)
 
 static void test_states_mixed(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("mixed");
+	struct vfc_ctx *ctx = ctx_on_tree("mixed");
 	struct vfc_device *dev;
 
 	(void)state;
@@ -152,7 +140,7 @@ static void test_states_mixed(void **state)
  */
 static void test_busid_wins(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("mixed");
+	struct vfc_ctx *ctx = ctx_on_tree("mixed");
 	struct vfc_device *dev;
 
 	(void)state;
@@ -190,7 +178,7 @@ static void test_lookup_errors(void **state)
 		{ "", -ENOENT, "empty" },
 		{ "share\x1b[2J", -ENOENT, "'share\\x1b[2J'" }, /* no raw escapes in messages */
 	};
-	struct vfc_ctx *ctx = use_tree("mixed");
+	struct vfc_ctx *ctx = ctx_on_tree("mixed");
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -213,7 +201,7 @@ static void test_lookup_errors(void **state)
 /* Export index differs from the virtio index; entries pointing elsewhere; bad tag files. */
 static void test_odd_exports(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("odd");
+	struct vfc_ctx *ctx = ctx_on_tree("odd");
 	struct vfc_device **devs;
 	size_t n;
 
@@ -235,7 +223,7 @@ static void test_odd_exports(void **state)
 /* Without virtio_ccw's driver directory the whole bus is scanned instead. */
 static void test_enumerate_without_driver(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("nodriver");
+	struct vfc_ctx *ctx = ctx_on_tree("nodriver");
 	struct vfc_device **devs;
 	size_t n;
 
@@ -251,7 +239,7 @@ static void test_enumerate_without_driver(void **state)
 
 static void test_refcount(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("612");
+	struct vfc_ctx *ctx = ctx_on_tree("612");
 	struct vfc_device *dev = by_spec(ctx, "share0");
 
 	(void)state;

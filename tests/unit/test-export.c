@@ -28,54 +28,9 @@
 #include <cmocka.h>
 
 #include "export.h"
-
-static char tmp[256];
-
-static struct vfc_ctx *new_ctx(void)
-{
-	struct vfc_ctx *ctx;
-
-	assert_int_equal(vfc_ctx_new(&ctx), 0);
-	return ctx;
-}
-
-static struct vfc_ctx *use_tree(const char *name)
-{
-	const char *base = getenv("VFC_TEST_TREES");
-	char path[4096];
-
-	assert_non_null(base);
-	snprintf(path, sizeof(path), "%s/%s", base, name);
-	assert_int_equal(setenv("UMOCKDEV_DIR", path, 1), 0);
-	return new_ctx();
-}
+#include "trees.h"
 
 /* A private copy of a tree that a test may change. */
-static struct vfc_ctx *use_tree_copy(const char *name)
-{
-	char cmd[8192];
-
-	snprintf(tmp, sizeof(tmp), "/tmp/vfc-export-XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/%s/.' '%s/'", getenv("VFC_TEST_TREES"), name, tmp);
-	assert_int_equal(system(cmd), 0);
-	assert_int_equal(setenv("UMOCKDEV_DIR", tmp, 1), 0);
-	return new_ctx();
-}
-
-static int cleanup_copy(void **state)
-{
-	char cmd[512];
-
-	(void)state;
-	if (tmp[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-		assert_int_equal(system(cmd), 0);
-		tmp[0] = '\0';
-	}
-	return 0;
-}
-
 /* Replace a file of the copy with @len bytes (NULs and all). */
 static void write_copy(const char *rel, const char *data, size_t len)
 {
@@ -169,7 +124,7 @@ static void test_exists(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct vfc_ctx *ctx = use_tree(cases[i].tree);
+		struct vfc_ctx *ctx = ctx_on_tree(cases[i].tree);
 
 		if (vfc_export_exists(ctx) != cases[i].exists)
 			fail_msg("tree %s: exists is not %d", cases[i].tree, cases[i].exists);
@@ -179,7 +134,7 @@ static void test_exists(void **state)
 
 static void test_find_device(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("612");
+	struct vfc_ctx *ctx = ctx_on_tree("612");
 
 	(void)state;
 	finds_device(ctx, "0.0.1a12", "virtio2", "share0", "/sys/fs/virtiofs/2");
@@ -187,7 +142,7 @@ static void test_find_device(void **state)
 	finds_device(ctx, "0.1.0042", "virtio3", "share2", "/sys/fs/virtiofs/3");
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("mixed");
+	ctx = ctx_on_tree("mixed");
 	/* Exactly VFC_TAG_MAX bytes; bytes that are no UTF-8, returned raw. */
 	finds_device(ctx, "0.3.0007", "virtio5", "abcdefghijklmnopqrstuvwxyz0123456789",
 		     "/sys/fs/virtiofs/5");
@@ -199,7 +154,7 @@ static void test_find_device(void **state)
 
 static void test_find_device_missing(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("612");
+	struct vfc_ctx *ctx = ctx_on_tree("612");
 
 	(void)state;
 	/* The virtio-net device has no entry at all. */
@@ -212,19 +167,19 @@ static void test_find_device_missing(void **state)
 	vfc_ctx_unref(ctx);
 
 	/* Bound to virtiofs, but the entry is not there yet (the end of virtiofs' probe). */
-	ctx = use_tree("shapes");
+	ctx = ctx_on_tree("shapes");
 	finds_no_device(ctx, "0.0.0002", "virtio3", -ENOENT);
 	vfc_ctx_unref(ctx);
 
 	/* No export at all. */
-	ctx = use_tree("61");
+	ctx = ctx_on_tree("61");
 	finds_no_device(ctx, "0.0.1a12", "virtio3", -ENOENT);
 	vfc_ctx_unref(ctx);
 }
 
 static void test_find_device_bad_tag(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("odd");
+	struct vfc_ctx *ctx = ctx_on_tree("odd");
 
 	(void)state;
 	finds_no_device(ctx, "0.0.0200", "virtio4", -EBADMSG); /* 40 bytes */
@@ -235,7 +190,7 @@ static void test_find_device_bad_tag(void **state)
 /* The first 6.9 release candidates and some backports write the tag without its newline. */
 static void test_find_device_no_newline(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("shapes");
+	struct vfc_ctx *ctx = ctx_on_tree("shapes");
 
 	(void)state;
 	finds_device(ctx, "0.0.1a12", "virtio2", "share0", "/sys/fs/virtiofs/2");
@@ -250,7 +205,7 @@ static void test_find_device_no_newline(void **state)
  */
 static void test_find_device_moved(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("odd");
+	struct vfc_ctx *ctx = ctx_on_tree("odd");
 
 	(void)state;
 	finds_device(ctx, "0.0.0100", "virtio3", "moved", "/sys/fs/virtiofs/9");
@@ -264,7 +219,7 @@ static void test_find_device_moved(void **state)
  */
 static void test_find_device_other_transport(void **state)
 {
-	struct vfc_ctx *ctx = use_tree_copy("shapes");
+	struct vfc_ctx *ctx = ctx_on_tree_copy("shapes");
 	char path[1024];
 
 	(void)state;
@@ -305,7 +260,7 @@ static void test_tag_file_limits(void **state)
 		{ "share0\0\n", 8, NULL },
 		{ "a b\t\\\n", 6, "a b\t\\" },
 	};
-	struct vfc_ctx *ctx = use_tree_copy("odd");
+	struct vfc_ctx *ctx = ctx_on_tree_copy("odd");
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -323,7 +278,7 @@ static void test_tag_file_limits(void **state)
 
 static void test_find_tag(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("612");
+	struct vfc_ctx *ctx = ctx_on_tree("612");
 
 	(void)state;
 	finds_tag(ctx, "share0", "0.0.1a12");
@@ -337,32 +292,32 @@ static void test_find_tag(void **state)
 	finds_no_tag(ctx, "nope");
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("mixed");
+	ctx = ctx_on_tree("mixed");
 	finds_tag(ctx, "data set 7", "0.0.0001");
 	finds_tag(ctx, "../../etc", "0.1.0100");
 	finds_tag(ctx, "\xff\xfe-bytes", "0.3.ffff");
 	finds_tag(ctx, "0.0.0001", "0.0.3000"); /* the tag, not the bus-ID it spells */
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("odd");
+	ctx = ctx_on_tree("odd");
 	finds_tag(ctx, "moved", "0.0.0100");
 	finds_tag(ctx, "other", "0.0.0400");
 	/* A tag file that holds no tag matches nothing, not even its own bytes. */
 	finds_no_tag(ctx, "0123456789012345678901234567890123456789");
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("shapes");
+	ctx = ctx_on_tree("shapes");
 	finds_tag(ctx, "share0", "0.0.1a12"); /* no newline in the file */
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("61");
+	ctx = ctx_on_tree("61");
 	finds_no_tag(ctx, "share0");
 	vfc_ctx_unref(ctx);
 }
 
 static void test_get_busid(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("612");
+	struct vfc_ctx *ctx = ctx_on_tree("612");
 
 	(void)state;
 	index_is(ctx, "1", "0.0.0002");
@@ -381,19 +336,19 @@ static void test_get_busid(void **state)
 	vfc_ctx_unref(ctx);
 
 	/* The entry's device link decides, not its name; a bad tag does not matter here. */
-	ctx = use_tree("odd");
+	ctx = ctx_on_tree("odd");
 	index_is(ctx, "9", "0.0.0100");
 	index_is(ctx, "3", "0.0.0400");
 	index_is(ctx, "4", "0.0.0200");
 	index_fails(ctx, "7", -ENODEV);
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("mixed");
+	ctx = ctx_on_tree("mixed");
 	index_is(ctx, "12", "0.3.ffff");
 	index_is(ctx, "8", "0.0.3000");
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("61");
+	ctx = ctx_on_tree("61");
 	index_fails(ctx, "2", -ENODEV);
 	vfc_ctx_unref(ctx);
 }

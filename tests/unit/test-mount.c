@@ -20,6 +20,7 @@
 
 #include "mount.h"
 #include "testbed.h"
+#include "trees.h"
 
 enum kernel_answer { KERNEL_OK, KERNEL_EINVAL, KERNEL_EACCES, KERNEL_EBUSY, REAL_FAKE_MOUNT };
 
@@ -54,41 +55,7 @@ int __wrap_mnt_context_mount(struct libmnt_context *cxt)
 	}
 }
 
-static char tmp[256];
-
-static void use_tree(const char *name)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", getenv("VFC_TEST_TREES"), name);
-	setenv("UMOCKDEV_DIR", path, 1);
-}
-
 /* A private copy of a tree that a test may change. */
-static void use_tree_copy(const char *name)
-{
-	char cmd[8192];
-
-	snprintf(tmp, sizeof(tmp), "/tmp/vfc-mount-XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/%s/.' '%s/'", getenv("VFC_TEST_TREES"), name, tmp);
-	assert_int_equal(system(cmd), 0);
-	setenv("UMOCKDEV_DIR", tmp, 1);
-}
-
-static int cleanup_copy(void **state)
-{
-	char cmd[512];
-
-	(void)state;
-	if (tmp[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-		assert_int_equal(system(cmd), 0);
-		tmp[0] = '\0';
-	}
-	return 0;
-}
-
 static struct vfc_ctx *new_ctx(void)
 {
 	struct vfc_ctx *ctx;
@@ -114,7 +81,7 @@ static void test_mount_by_busid(void **state)
 	struct vfc_ctx *ctx;
 
 	(void)state;
-	use_tree("612");
+	point_tree("612");
 	ctx = new_ctx();
 	expect_mount("share2", KERNEL_OK);
 	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
@@ -133,7 +100,7 @@ static void test_fake_mount(void **state)
 	struct vfc_ctx *ctx;
 
 	(void)state;
-	use_tree("612");
+	point_tree("612");
 	ctx = new_ctx();
 	/* libmount's own fake mode: it goes through libmount, mounts nothing. */
 	expect_mount("share0", REAL_FAKE_MOUNT);
@@ -143,17 +110,6 @@ static void test_fake_mount(void **state)
 	vfc_ctx_unref(ctx);
 }
 
-static void append_mountinfo(const char *line)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/proc/self/mountinfo", tmp);
-	f = fopen(path, "a");
-	assert_non_null(f);
-	fputs(line, f);
-	fclose(f);
-}
 
 static void test_already_mounted(void **state)
 {
@@ -163,7 +119,7 @@ static void test_already_mounted(void **state)
 	struct vfc_ctx *ctx;
 
 	(void)state;
-	use_tree_copy("612");
+	point_tree_copy("612");
 	append_mountinfo("99 1 0:99 / /tmp rw,relatime - virtiofs share0 rw\n");
 	ctx = new_ctx();
 	/* No call of mnt_context_mount is expected: a second mount is not made. */
@@ -218,7 +174,7 @@ static void test_mount_operations(void **state)
 	struct vfc_ctx *ctx;
 
 	(void)state;
-	use_tree("612");
+	point_tree("612");
 	ctx = new_ctx();
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		req.spec = i % 2 ? "share0" : "0.0.9999";
@@ -246,7 +202,7 @@ static void test_kernel_einval(void **state)
 	struct vfc_ctx *ctx;
 
 	(void)state;
-	use_tree("612");
+	point_tree("612");
 	ctx = new_ctx();
 	/* mount(2)'s errno reaches the caller as it is. */
 	expect_mount("nosuchtag", KERNEL_EACCES);
@@ -282,7 +238,7 @@ static void test_kernel_einval(void **state)
 	vfc_ctx_unref(ctx);
 
 	/* 6.1 exports no tags: say both possibilities. */
-	use_tree("61");
+	point_tree("61");
 	ctx = new_ctx();
 	req.spec = "nosuchtag";
 	req.options = NULL;
@@ -312,7 +268,7 @@ static void test_wait_bounded(void **state)
 	long long t0, dt;
 
 	(void)state;
-	use_tree("mixed");
+	point_tree("mixed");
 	ctx = new_ctx();
 	t0 = now_ms();
 	assert_int_equal(vfc_mount(ctx, &req, &res), -ENXIO);
@@ -363,7 +319,7 @@ static void test_wait_for_device(void **state)
 	long long t0;
 
 	(void)state;
-	use_tree_copy("612");
+	point_tree_copy("612");
 	snprintf(link, sizeof(link), "%s/sys/bus/ccw/devices/0.1.0042", tmp);
 	assert_int_equal(unlink(link), 0);
 	ctx = new_ctx();
@@ -387,7 +343,7 @@ static void test_bad_requests(void **state)
 	struct vfc_ctx *ctx;
 
 	(void)state;
-	use_tree("612");
+	point_tree("612");
 	ctx = new_ctx();
 	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
 	assert_int_equal(res.excode, MNT_EX_USAGE);
@@ -426,7 +382,7 @@ static void test_umount(void **state)
 	struct vfc_ctx *ctx;
 
 	(void)state;
-	use_tree("612");
+	point_tree("612");
 	ctx = new_ctx();
 	assert_int_equal(vfc_umount(ctx, &req, &res), 0);
 	assert_string_equal(res.tag, "share0");

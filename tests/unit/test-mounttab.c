@@ -17,8 +17,7 @@
 
 #include "macro.h"
 #include "mounttab.h"
-
-static char tmp[256];
+#include "trees.h"
 
 static struct vfc_ctx *new_ctx(void)
 {
@@ -28,52 +27,6 @@ static struct vfc_ctx *new_ctx(void)
 	return ctx;
 }
 
-static struct vfc_ctx *use_tree(const char *name)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", getenv("VFC_TEST_TREES"), name);
-	assert_int_equal(setenv("UMOCKDEV_DIR", path, 1), 0);
-	return new_ctx();
-}
-
-/* A private copy of a tree that a test may change. */
-static struct vfc_ctx *use_tree_copy(const char *name)
-{
-	char cmd[8192];
-
-	snprintf(tmp, sizeof(tmp), "/tmp/vfc-mounttab-XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/%s/.' '%s/'", getenv("VFC_TEST_TREES"), name, tmp);
-	assert_int_equal(system(cmd), 0);
-	assert_int_equal(setenv("UMOCKDEV_DIR", tmp, 1), 0);
-	return new_ctx();
-}
-
-static int cleanup_copy(void **state)
-{
-	char cmd[512];
-
-	(void)state;
-	if (tmp[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-		assert_int_equal(system(cmd), 0);
-		tmp[0] = '\0';
-	}
-	return 0;
-}
-
-static void append_mountinfo(const char *line)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/proc/self/mountinfo", tmp);
-	f = fopen(path, "a");
-	assert_non_null(f);
-	fputs(line, f);
-	assert_int_equal(fclose(f), 0);
-}
 
 /* vfc_mounttab_get_targets() gives exactly @expected (NULL-terminated), in that order. */
 static void targets_are(struct vfc_ctx *ctx, const char *tag, bool newest_first,
@@ -109,7 +62,7 @@ static void top_is(struct vfc_ctx *ctx, const char *target, const char *fstype, 
 /* The trees' own mountinfo (mktree writes the kernel's octal escapes). */
 static void test_targets(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("mixed");
+	struct vfc_ctx *ctx = ctx_on_tree("mixed");
 
 	(void)state;
 	targets_are(ctx, "data set 7", false,
@@ -124,13 +77,13 @@ static void test_targets(void **state)
 	vfc_ctx_unref(ctx);
 
 	/* A newline and a backslash in a mountpoint stay in one target. */
-	ctx = use_tree("shapes");
+	ctx = ctx_on_tree("shapes");
 	targets_are(ctx, "share0", false,
 		    (const char *const[]){ "/mnt/a\n0.0.9999   fe.0.9999  forged",
 					   "/mnt/back\\slash", NULL });
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("612");
+	ctx = ctx_on_tree("612");
 	targets_are(ctx, "share0", false, (const char *const[]){ "/mnt/share0", NULL });
 	targets_are(ctx, "share1", false, (const char *const[]){ NULL });
 	assert_true(vfc_mounttab_is_mounted_on(ctx, "share0", "/mnt/share0"));
@@ -146,7 +99,7 @@ static void test_targets(void **state)
  */
 static void test_stacked(void **state)
 {
-	struct vfc_ctx *ctx = use_tree_copy("612");
+	struct vfc_ctx *ctx = ctx_on_tree_copy("612");
 	const char *fstype = "untouched", *source = "untouched";
 	int id = -7;
 
@@ -195,7 +148,7 @@ static void test_stacked(void **state)
 /* The table is read once per context; vfc_ctx_reset_mountinfo() reads it anew. */
 static void test_reset(void **state)
 {
-	struct vfc_ctx *ctx = use_tree_copy("612");
+	struct vfc_ctx *ctx = ctx_on_tree_copy("612");
 
 	(void)state;
 	targets_are(ctx, "share2", false, (const char *const[]){ NULL });

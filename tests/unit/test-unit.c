@@ -18,22 +18,10 @@
 #include "escape.h"
 #include "fstab.h"
 #include "unit.h"
+#include "trees.h"
 
 #define BY_BUSID VFC_ALIAS_BUSID_DIR "/"
 #define BY_TAG	 VFC_ALIAS_TAG_DIR "/"
-
-static struct vfc_ctx *use_tree(const char *name)
-{
-	const char *base = getenv("VFC_TEST_TREES");
-	struct vfc_ctx *ctx;
-	char path[4096];
-
-	assert_non_null(base);
-	snprintf(path, sizeof(path), "%s/%s", base, name);
-	assert_int_equal(setenv("UMOCKDEV_DIR", path, 1), 0);
-	assert_int_equal(vfc_ctx_new(&ctx), 0);
-	return ctx;
-}
 
 static void use_policy(struct vfc_ctx *ctx, const char *name)
 {
@@ -165,7 +153,7 @@ static void test_line_alias_busid(void **state)
 	(void)state;
 	/* Every bus-ID form, told without the device, on kernels with and without tags. */
 	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
-		struct vfc_ctx *ctx = use_tree(trees[i]);
+		struct vfc_ctx *ctx = ctx_on_tree(trees[i]);
 
 		line_alias_is(ctx, "0.0.1a12", BY_BUSID "0.0.1a12");
 		line_alias_is(ctx, "fe.0.1a12", BY_BUSID "0.0.1a12");
@@ -183,7 +171,7 @@ static void test_line_alias_busid(void **state)
 
 static void test_line_alias_tag(void **state)
 {
-	struct vfc_ctx *ctx = use_tree("612");
+	struct vfc_ctx *ctx = ctx_on_tree("612");
 
 	(void)state;
 	/* The kernel exports tags: any tag may come, mounted or not, present or not. */
@@ -195,7 +183,7 @@ static void test_line_alias_tag(void **state)
 	vfc_ctx_unref(ctx);
 
 	/* No export and no policy: no alias can stand for a tag. */
-	ctx = use_tree("61");
+	ctx = ctx_on_tree("61");
 	line_alias_is(ctx, "share0", NULL);
 	line_alias_is(ctx, "data set 7", NULL);
 	/* A policy without tags changes nothing. */
@@ -231,7 +219,7 @@ static void test_device_wants_fstab(void **state)
 
 	(void)state;
 	use_fstab("virtiofs.fstab");
-	ctx = use_tree("612");
+	ctx = ctx_on_tree("612");
 	assert_int_equal(vfc_fstab_read(ctx, &e, &n), 0);
 	assert_int_equal(n, 6);
 
@@ -249,7 +237,7 @@ static void test_device_wants_fstab(void **state)
 	vfc_fstab_entries_free(e, n);
 	vfc_ctx_unref(ctx);
 
-	ctx = use_tree("mixed");
+	ctx = ctx_on_tree("mixed");
 	assert_int_equal(vfc_fstab_read(ctx, &e, &n), 0);
 	/* "data\040set\0407 /tmp": the tag with its blanks. */
 	dev = by_busid(ctx, 0, 0x0001);
@@ -278,7 +266,7 @@ static void test_device_wants_lines(void **state)
 		{ .spec = (char *)"share00", .target = (char *)"/srv/prefix" },
 	};
 	struct vfc_device *dev;
-	struct vfc_ctx *ctx = use_tree("612");
+	struct vfc_ctx *ctx = ctx_on_tree("612");
 
 	(void)state;
 	dev = by_busid(ctx, 0, 0x1a12);
@@ -301,7 +289,7 @@ static void test_device_wants_busid_tag(void **state)
 		{ .spec = (char *)"data set 7", .target = (char *)"/srv/by-tag" },
 	};
 	struct vfc_device *dev;
-	struct vfc_ctx *ctx = use_tree("mixed");
+	struct vfc_ctx *ctx = ctx_on_tree("mixed");
 
 	(void)state;
 	dev = by_busid(ctx, 0, 0x0001); /* tag "data set 7" */
