@@ -12,13 +12,6 @@
 #include "mount.h"
 #include "plan.h"
 
-/*
- * The extended attribute that marks a directory below the mount base as
- * made by us: only such a directory, and only while empty, is mounted on
- * or removed. trusted.* needs CAP_SYS_ADMIN, so nobody else can set it.
- */
-#define VFC_DIR_MARK "trusted.virtiofs-ccw"
-
 /* How long a handler waits for systemd to mount a unit it asked for. */
 #define VFC_SYSTEMD_MOUNT_MS 30000
 

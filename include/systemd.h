@@ -12,12 +12,12 @@
 #include "ctx.h"
 
 struct vfc_systemd_mount {
-	const char *unit;	 /* the unit's name: Where escaped, ".mount" */
-	const char *what;	 /* the source mount(8) is given */
+	const char *unit; /* the unit's name: Where escaped, ".mount" */
+	const char *what; /* the source mount(8) is given */
 	const char *where;
 	const char *type;
-	const char *options;	 /* or NULL */
-	const char *binds_to;	 /* a unit it is bound to (BindsTo=, After=), or NULL */
+	const char *options;  /* or NULL */
+	const char *binds_to; /* a unit it is bound to (BindsTo=, After=), or NULL */
 	const char *description;
 };
 
@@ -28,7 +28,7 @@ struct vfc_systemd_mount {
  * there already), -ETIMEDOUT, -EIO (the unit failed: its log says why);
  * *ret_msg (newly allocated, or NULL) is systemd's word where it gave one.
  */
-int vfc_systemd_start_mount(struct vfc_ctx *ctx, const struct vfc_systemd_mount *m,
-			    int timeout_ms, char **ret_msg);
+int vfc_systemd_start_mount(struct vfc_ctx *ctx, const struct vfc_systemd_mount *m, int timeout_ms,
+			    char **ret_msg);
 
 #endif

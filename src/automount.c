@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Hotplug's actions. A directory below the mount base is made here, marked
- * as ours (VFC_DIR_MARK) and used only while it is ours and empty; it goes
+ * as ours (VFC_BASEDIR_MARK) and used only while it is ours and empty; it goes
  * again with its mount. Under systemd the mount itself is systemd's: a
  * transient mount unit bound to the share's device unit (unit.h), asked for
  * as systemd-mount(1) does (systemd.h), so that unplug stops it (lazily, as
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "automount.h"
+#include "basedir.h"
 #include "config.h"
 #include "device.h"
 #include "escape.h"
@@ -30,139 +31,6 @@
 #include "unit.h"
 #include "virtiofs.h"
 #include "wait.h"
-
-/*
- * May a directory on the way to the mount base be trusted? Only if root (or
- * we) own it and nobody else may change it; a sticky directory such as /tmp
- * is fine on the way (others cannot replace what is ours there), but not as
- * the base itself, where others could make the entries we mount on.
- */
-static int check_dir(int fd, bool last)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return -EPERM;
-	if ((st.st_mode & 022) && (last || !(st.st_mode & S_ISVTX)))
-		return -EPERM;
-	return 0;
-}
-
-/*
- * Open @path as a directory, component by component from "/", creating
- * missing ones with mode 0755 and following no symlink on the way; every
- * component must pass check_dir().
- */
-static int open_dir_nofollow(const char *path, bool create)
-{
-	_cleanup_free_ char *copy = strdup(path);
-	int fd, r;
-
-	if (!copy)
-		return -ENOMEM;
-	if (path[0] != '/')
-		return -EINVAL;
-	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = check_dir(fd, strspn(path, "/") == strlen(path));
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	for (char *save = NULL, *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		int next;
-
-		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
-			close(fd);
-			return -EINVAL;
-		}
-		if (create && mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
-			r = -errno;
-			close(fd);
-			return r;
-		}
-		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		r = -errno;
-		close(fd);
-		if (next < 0)
-			return r == -ELOOP ? -ENOTDIR : r;
-		fd = next;
-		/* the last component: nothing after it but slashes */
-		r = check_dir(fd, save == NULL || strspn(save, "/") == strlen(save));
-		if (r < 0) {
-			close(fd);
-			return r;
-		}
-	}
-	return fd;
-}
-
-/* The base directory (made if @create) and the last component of @target below it. */
-static int open_base_of(const char *target, bool create, const char **ret_name)
-{
-	_cleanup_free_ char *dir = strdup(target);
-	char *slash;
-
-	if (!dir)
-		return -ENOMEM;
-	slash = strrchr(dir, '/');
-	if (!slash || !slash[1])
-		return -EINVAL;
-	*ret_name = target + (slash - dir) + 1;
-	if (slash == dir)
-		return open_dir_nofollow("/", false);
-	*slash = '\0';
-	return open_dir_nofollow(dir, create);
-}
-
-/* Is the directory @fd empty (or unreadable: then not)? */
-static bool dir_is_empty(int fd)
-{
-	struct dirent *de;
-	bool empty = true;
-	DIR *d;
-
-	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	if (fd < 0)
-		return false;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return false;
-	}
-	while (empty && (de = readdir(d)))
-		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
-	closedir(d);
-	return empty;
-}
-
-/*
- * Is something mounted on @base/@name? Told from the mount table, never by
- * opening it: that would reach into the mounted filesystem.
- */
-static bool is_mountpoint(struct vfc_ctx *ctx, const char *base, const char *name)
-{
-	_cleanup_free_ char *path = NULL;
-	size_t blen = strlen(base);
-
-	while (blen > 1 && base[blen - 1] == '/')
-		blen--;
-	if (asprintf(&path, "%.*s/%s", (int)blen, strcmp(base, "/") == 0 ? "" : base, name) < 0)
-		return true;
-	vfc_ctx_reset_mountinfo(ctx);
-	return vfc_mounttab_find_target(ctx, path, NULL, NULL, NULL) == 0;
-}
-
-/* Did we make the directory @fd (VFC_DIR_MARK is on it)? */
-static bool dir_is_ours(int fd)
-{
-	char v[8];
-
-	return fgetxattr(fd, VFC_DIR_MARK, v, sizeof(v)) >= 0;
-}
 
 _printf_format_(4, 5) static int fail(struct vfc_mount_result *res, int err, int excode,
 				      const char *fmt, ...)
@@ -190,7 +58,7 @@ static int prepare_dir(struct vfc_ctx *ctx, const struct vfc_action *a, int *ret
 	struct stat st;
 	bool made;
 
-	basefd = open_base_of(a->target, true, &name);
+	basefd = vfc_basedir_open_parent(a->target, true, &name);
 	if (basefd < 0)
 		return fail(res, basefd, MNT_EX_FAIL, "cannot make the mount base for %s: %s",
 			    a->target,
@@ -200,7 +68,7 @@ static int prepare_dir(struct vfc_ctx *ctx, const struct vfc_action *a, int *ret
 	made = mkdirat(basefd, name, 0755) == 0;
 	if (!made && errno != EEXIST)
 		return fail(res, -errno, MNT_EX_FAIL, "mountpoint %s: %s", a->target, strerror(errno));
-	if (!made && is_mountpoint(ctx, "/", a->target + 1))
+	if (!made && vfc_basedir_is_mountpoint(ctx, "/", a->target + 1))
 		return fail(res, -EBUSY, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
 			    "something else is mounted there: not mounting over it");
 	fd = openat(basefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -210,13 +78,15 @@ static int prepare_dir(struct vfc_ctx *ctx, const struct vfc_action *a, int *ret
 			    "exists and is not a directory");
 	if (made) {
 		/* Only root may set a trusted.* attribute: nobody else can forge the mark. */
-		if (fsetxattr(fd, VFC_DIR_MARK, "1", 1, 0) < 0)
+		int r = vfc_basedir_mark(fd);
+
+		if (r < 0)
 			vfc_debug(ctx, "%s: cannot mark it as ours (%s): it stays after its mount",
-				  a->target, strerror(errno));
-	} else if (!dir_is_ours(fd)) {
+				  a->target, strerror(-r));
+	} else if (!vfc_basedir_is_ours(fd)) {
 		return fail(res, -EEXIST, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
 			    "exists and was not made by virtiofs-ccw: not mounting over it");
-	} else if (!dir_is_empty(fd)) {
+	} else if (!vfc_basedir_is_empty(fd)) {
 		return fail(res, -ENOTEMPTY, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
 			    "is not empty: not mounting over it");
 	}
@@ -227,12 +97,12 @@ static int prepare_dir(struct vfc_ctx *ctx, const struct vfc_action *a, int *ret
 
 /*
  * Is @target, walked again from "/" without following symlinks, still the
- * directory @fd? Nobody but root can change a component (check_dir()), so
+ * directory @fd? Nobody but root can change a component (basedir.h), so
  * what passes here is what mount(2) gets.
  */
 static bool still_there(const char *target, int fd)
 {
-	_cleanup_close_ int again = open_dir_nofollow(target, false);
+	_cleanup_close_ int again = vfc_basedir_open(target, false);
 	struct stat a, b;
 
 	return again >= 0 && fstat(again, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev &&
@@ -327,17 +197,17 @@ static void remove_dir(struct vfc_ctx *ctx, const char *target)
 	_cleanup_close_ int basefd = -1, fd = -1;
 	const char *name = NULL;
 
-	basefd = open_base_of(target, false, &name);
+	basefd = vfc_basedir_open_parent(target, false, &name);
 	if (basefd < 0)
 		return;
-	if (is_mountpoint(ctx, "/", target + 1)) {
+	if (vfc_basedir_is_mountpoint(ctx, "/", target + 1)) {
 		vfc_debug(ctx, "%s stays: something is still mounted on it", target);
 		return;
 	}
 	fd = openat(basefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (!dir_is_ours(fd)) {
+	if (!vfc_basedir_is_ours(fd)) {
 		vfc_debug(ctx, "%s stays: not made by virtiofs-ccw", target);
 		return;
 	}
@@ -374,7 +244,7 @@ int vfc_automount_apply(struct vfc_ctx *ctx, const struct vfc_action *a, unsigne
 
 int vfc_automount_make_base(struct vfc_ctx *ctx)
 {
-	int fd = open_dir_nofollow(vfc_config_get_mount_base(vfc_ctx_get_config(ctx)), true);
+	int fd = vfc_basedir_open(vfc_config_get_mount_base(vfc_ctx_get_config(ctx)), true);
 
 	if (fd < 0)
 		return fd;
@@ -390,7 +260,7 @@ int vfc_automount_sweep(struct vfc_ctx *ctx)
 	int n = 0;
 	DIR *d;
 
-	basefd = open_dir_nofollow(base, false);
+	basefd = vfc_basedir_open(base, false);
 	if (basefd < 0)
 		return basefd == -ENOENT ? 0 : basefd;
 	d = fdopendir(fcntl(basefd, F_DUPFD_CLOEXEC, 3));
@@ -401,10 +271,10 @@ int vfc_automount_sweep(struct vfc_ctx *ctx)
 
 		if (de->d_name[0] == '.' && (!de->d_name[1] || strcmp(de->d_name, "..") == 0))
 			continue;
-		if (is_mountpoint(ctx, base, de->d_name))
+		if (vfc_basedir_is_mountpoint(ctx, base, de->d_name))
 			continue;
 		fd = openat(basefd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || !dir_is_ours(fd) || !dir_is_empty(fd))
+		if (fd < 0 || !vfc_basedir_is_ours(fd) || !vfc_basedir_is_empty(fd))
 			continue;
 		if (unlinkat(basefd, de->d_name, AT_REMOVEDIR) == 0)
 			n++;

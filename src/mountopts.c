@@ -24,8 +24,9 @@ int vfc_mountopts_get_wait(const char *options, int *ret_ms, char **ret_msg)
 		_cleanup_free_ char *raw = val ? strndup(val, len < 16 ? len : 16) : strdup("");
 		_cleanup_free_ char *shown = raw ? vfc_escape_display(raw) : NULL;
 
-		if (ret_msg && asprintf(ret_msg, "invalid %s=%s: expected a number of seconds "
-						 "from 0 to %d",
+		if (ret_msg && asprintf(ret_msg,
+					"invalid %s=%s: expected a number of seconds "
+					"from 0 to %d",
 					VFC_OPT_WAIT, shown ? shown : "", VFC_WAIT_MAX_S) < 0)
 			*ret_msg = NULL;
 		return -EINVAL;

@@ -29,8 +29,7 @@ static struct {
 	int (*start)(sd_bus *bus);
 	sd_bus *(*flush_close_unref)(sd_bus *bus);
 	int (*message_new_method_call)(sd_bus *bus, sd_bus_message **m, const char *destination,
-				       const char *path, const char *interface,
-				       const char *member);
+				       const char *path, const char *interface, const char *member);
 	int (*message_append)(sd_bus_message *m, const char *types, ...);
 	int (*message_open_container)(sd_bus_message *m, char type, const char *contents);
 	int (*message_close_container)(sd_bus_message *m);
@@ -85,7 +84,8 @@ static int bus_open(sd_bus **ret)
 	sd_bus *bus = NULL;
 	int r;
 
-	/* PID 1's own socket, as systemctl and systemd-mount use it as root: no bus daemon needed. */
+	/* PID 1's own socket, as systemctl and systemd-mount use it as root: no bus daemon needed.
+	 */
 	r = sd.new(&bus);
 	if (r < 0)
 		return r;
@@ -108,9 +108,9 @@ static int append_properties(sd_bus_message *m, const struct vfc_systemd_mount *
 	if (r >= 0)
 		r = sd.message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
-		r = sd.message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)", "What", "s", mnt->what, "Where",
-				      "s", mnt->where, "Type", "s", mnt->type, "Options", "s",
-				      mnt->options ? mnt->options : "", "Description", "s",
+		r = sd.message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)", "What", "s", mnt->what,
+				      "Where", "s", mnt->where, "Type", "s", mnt->type, "Options",
+				      "s", mnt->options ? mnt->options : "", "Description", "s",
 				      mnt->description, "CollectMode", "s", "inactive-or-failed");
 	/* The device is gone for good when it goes: detach now, whatever is still open. */
 	if (r >= 0)
@@ -135,7 +135,7 @@ struct unit_wait {
 static int unit_settled(struct vfc_ctx *ctx, void *userdata)
 {
 	struct unit_wait *w = userdata;
-	sd_bus_error error = { 0 };
+	sd_bus_error error = {0};
 	_cleanup_free_ char *state = NULL;
 	const char *fstype = NULL;
 	int r;
@@ -153,12 +153,12 @@ static int unit_settled(struct vfc_ctx *ctx, void *userdata)
 	return 0;
 }
 
-int vfc_systemd_start_mount(struct vfc_ctx *ctx, const struct vfc_systemd_mount *m,
-			    int timeout_ms, char **ret_msg)
+int vfc_systemd_start_mount(struct vfc_ctx *ctx, const struct vfc_systemd_mount *m, int timeout_ms,
+			    char **ret_msg)
 {
-	struct unit_wait w = { .m = m };
+	struct unit_wait w = {.m = m};
 	sd_bus_message *call = NULL, *reply = NULL;
-	sd_bus_error error = { 0 };
+	sd_bus_error error = {0};
 	int r;
 
 	*ret_msg = NULL;

@@ -76,7 +76,7 @@ BOOT_SCENARIOS=(
 	mount-by-tag mount-by-busid mount-by-hostid mount-helper fstab fstab-helper
 	mount-errors automount-dry-run
 )
-FAULT_SCENARIOS=(fault-symlink fault-notdir fault-robase fault-race fault-vanish)
+FAULT_SCENARIOS=(fault-symlink fault-notdir fault-robase fault-race fault-lock fault-vanish)
 HOSTILE_SCENARIOS=(hostile-list hostile-mount hostile-fstab hostile-automount hostile-hide)
 BOOTS=(
 	"6.12 6.12 ${BOOT_SCENARIOS[*]} automount-coldplug automount-hotplug automount-fstab automount-hostile ${FAULT_SCENARIOS[*]} ${HOSTILE_SCENARIOS[*]} hotplug"

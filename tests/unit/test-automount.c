@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "automount.h"
+#include "basedir.h"
 #include "fakeroot.h"
 #include "plan.h"
 
@@ -81,7 +82,7 @@ static void clear_action(struct vfc_action *a)
 
 static bool marked(const char *path)
 {
-	return getxattr(path, VFC_DIR_MARK, NULL, 0) >= 0;
+	return getxattr(path, VFC_BASEDIR_MARK, NULL, 0) >= 0;
 }
 
 static void test_apply_mount(void **state)
@@ -201,7 +202,7 @@ static void test_apply_detach(void **state)
 	}
 	assert_int_equal(mkdir(base, 0755), 0);
 	assert_int_equal(mkdir(a.target, 0755), 0);
-	assert_int_equal(setxattr(a.target, VFC_DIR_MARK, "1", 1, 0), 0);
+	assert_int_equal(setxattr(a.target, VFC_BASEDIR_MARK, "1", 1, 0), 0);
 	a.mount_id = mounted("hot0", a.target, "0.0.2000@4711");
 	expect_string(__wrap_mnt_context_umount, mnt_context_get_target(cxt), a.target);
 	assert_int_equal(vfc_automount_apply(ctx, &a, 0, &res), 0);
@@ -290,7 +291,7 @@ static void test_apply_existing_dirs(void **state)
 	}
 
 	/* Ours, but something is in it now: never hidden by a mount. */
-	assert_int_equal(setxattr(a.target, VFC_DIR_MARK, "1", 1, 0), 0);
+	assert_int_equal(setxattr(a.target, VFC_BASEDIR_MARK, "1", 1, 0), 0);
 	sh("touch '%s/share1/keep'", base);
 	assert_int_equal(vfc_automount_apply(ctx, &a, 0, &res), -ENOTEMPTY);
 	assert_non_null(strstr(res.message, "is not empty"));
@@ -331,7 +332,7 @@ static void test_sweep(void **state)
 	}
 	for (const char *const *d = (const char *const[]){ "gone", "busy", "full", NULL }; *d; d++) {
 		snprintf(path, sizeof(path), "%s/%s", base, *d);
-		assert_int_equal(setxattr(path, VFC_DIR_MARK, "1", 1, 0), 0);
+		assert_int_equal(setxattr(path, VFC_BASEDIR_MARK, "1", 1, 0), 0);
 	}
 	snprintf(path, sizeof(path), "%s/busy", base);
 	mounted("share0", path, NULL);

@@ -1060,6 +1060,51 @@ scenario_fault_robase() {
 	[ -z "$(dir_entries "$ro")" ] || fail "$ro holds $(dir_entries "$ro" | tr '\n' ' ')"
 }
 
+# fault-lock (6.12): without systemd every tool that mounts takes the one
+# lock, /run/virtiofs-ccw.lock, around its mount: while another holds it
+# (e2e-holdlock, 3 s), `virtiofs-ccw mount`, util-linux mount(8) -> mount.virtiofs and
+# the hotplug handler each wait, then mount; nothing is mounted before the
+# lock is free. A dry run or -f takes no lock.
+scenario_fault_lock() {
+	local lock=/run/virtiofs-ccw.lock t0 t1 pid
+	trap 'auto_cleanup; for d in /mnt/l1 /mnt/l2; do busybox umount "$d" 2>/dev/null; rmdir "$d" 2>/dev/null; done; rm -f /run/e2e-lock.ready' EXIT
+	trap 'exit 143' TERM
+	mkdir -p /mnt/l1 /mnt/l2
+	for tool in cli helper handler; do
+		rm -f /run/e2e-lock.ready
+		/e2e/holdlock "$lock" /run/e2e-lock.ready 3 &
+		pid=$!
+		wait_for 10 test -e /run/e2e-lock.ready || fail "holdlock did not take $lock"
+		read -r t0 _ </proc/uptime
+		case $tool in
+		cli) run virtiofs-ccw mount share0 /mnt/l1 ;;
+		helper) run "$UL_MOUNT" -t virtiofs share1 /mnt/l2 ;;
+		handler)
+			auto_conf 'automount = all'
+			run virtiofs-ccw automount share2
+			;;
+		esac
+		read -r t1 _ </proc/uptime
+		wait "$pid"
+		expect_rc 0
+		awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 2.5) }' ||
+			fail "$tool: '$RUN_CMD' returned after $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s, before the lock was free (3 s)"
+		echo "  $tool waited $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s for the lock"
+	done
+	expect_mount /mnt/l1 share0
+	expect_mount /mnt/l2 share1
+	expect_mount "$AUTO_BASE/share2" share2
+	# pretending changes nothing: no lock to wait for
+	/e2e/holdlock "$lock" /run/e2e-lock.ready 30 &
+	pid=$!
+	run timeout 10 virtiofs-ccw automount --dry-run share0
+	expect_rc 0
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	busybox umount /mnt/l1 /mnt/l2
+	auto_umount_all share2
+}
+
 # fault-race (6.12): two handlers for one share at the same moment
 # (automount = all; both wait for one signal, then run `virtiofs-ccw
 # automount share1`): both exit 0 and print nothing, and there is exactly one

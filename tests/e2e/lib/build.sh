@@ -9,6 +9,8 @@ GUEST_PROGRAMS=(virtiofs-ccw mount.virtiofs)
 # The fault injection library (guest/vanish.c, LD_PRELOAD), built for s390x
 # beside them; only the guest's libc is needed.
 GUEST_VANISH=e2e-vanish.so
+# A holder of the mount lock (guest/holdlock.c), for the scenario fault-lock.
+GUEST_HOLDLOCK=e2e-holdlock
 
 # build_programs -> sets BUILD_DIR
 build_programs() {
@@ -35,5 +37,10 @@ build_programs() {
 		-o "$BUILD_DIR/$GUEST_VANISH" "$E2E_DIR/guest/vanish.c" >>"$E2E_WORK/build.log" 2>&1 || {
 		tail -n 20 "$E2E_WORK/build.log" >&2
 		die "cross-build of guest/vanish.c failed"
+	}
+	"$CROSS-gcc" --sysroot="$SYSROOT" -O2 -Wall -Werror \
+		-o "$BUILD_DIR/$GUEST_HOLDLOCK" "$E2E_DIR/guest/holdlock.c" >>"$E2E_WORK/build.log" 2>&1 || {
+		tail -n 20 "$E2E_WORK/build.log" >&2
+		die "cross-build of guest/holdlock.c failed"
 	}
 }

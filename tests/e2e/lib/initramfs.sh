@@ -133,6 +133,8 @@ build_initramfs() {
 	install -m 0644 "$TOP"/udev/*.service "$root/lib/systemd/system/"
 	install -m 0755 "$E2E_DIR/guest/systemctl" "$root/usr/bin/systemctl"
 	ln -s ../../sbin/virtiofs-ccw "$root/usr/sbin/virtiofs-ccw"
+	install -m 0755 "$BUILD_DIR/$GUEST_HOLDLOCK" "$root/e2e/holdlock"
+	progs+=("$root/e2e/holdlock")
 	copy_libs "$root" "${progs[@]}"
 	install_modules "$key" "$root"
 	install -m 0755 "$E2E_DIR/guest/init" "$root/init"

@@ -188,9 +188,9 @@ scenario_late_device() {
 # hotplug-add: the share fstab names at /srv/hot is hot-added: mounted
 # there, once; the latency from the device's first uevent to the mount
 scenario_hotplug_add() {
-	local mon t_ev
+	local mon t_ev t_bind t_udev
 	expect_no_mount /srv/hot
-	udevadm monitor --kernel --subsystem-match=ccw >/tmp/monitor.log 2>&1 &
+	udevadm monitor --kernel --udev --subsystem-match=ccw --subsystem-match=virtio >/tmp/monitor.log 2>&1 &
 	mon=$!
 	sleep 0.5
 	request hotplug-add 0.0.2000
@@ -202,8 +202,14 @@ scenario_hotplug_add() {
 	wait "$mon" 2>/dev/null
 	t_ev=$(sed -n 's/^KERNEL\[\([0-9.]*\)\] add .*(ccw)$/\1/p' /tmp/monitor.log | head -n1)
 	[ -n "$t_ev" ] || fail "no ccw add uevent seen: $(head -n5 /tmp/monitor.log | tr '\n' '|')"
-	echo "  ccw add uevent at ${t_ev} s, /srv/hot mounted at $MOUNTED_AT s (uptime)"
+	# the kernel's part ends when virtiofs is bound to the virtio device: from there it is udev, systemd and us
+	t_bind=$(sed -n 's/^KERNEL\[\([0-9.]*\)\] bind .*(virtio)$/\1/p' /tmp/monitor.log | head -n1)
+	echo "  ccw add uevent at ${t_ev} s, virtiofs bound at ${t_bind:-?} s, /srv/hot mounted at $MOUNTED_AT s (uptime)"
 	figure hotplug-uevent-to-mounted "$(awk -v a="$t_ev" -v b="$MOUNTED_AT" 'BEGIN { print b - a }')"
+	[ -z "$t_bind" ] || figure hotplug-bound-to-mounted "$(awk -v a="$t_bind" -v b="$MOUNTED_AT" 'BEGIN { print b - a }')"
+	# ... and udev's when it has run the rules of that event: from there it is systemd, mount(8) and the helper
+	t_udev=$(sed -n 's/^UDEV  *\[\([0-9.]*\)\] bind .*(virtio)$/\1/p' /tmp/monitor.log | head -n1)
+	[ -z "$t_udev" ] || figure hotplug-udev-done-to-mounted "$(awk -v a="$t_udev" -v b="$MOUNTED_AT" 'BEGIN { print b - a }')"
 	settle
 	expect_once /srv/hot hot0
 	expect_unit_mounted /srv/hot
