@@ -10,7 +10,6 @@
 
 #include "escape.h"
 #include "fuzz.h"
-#include "plan.h"
 
 static bool kept(unsigned char c)
 {
