@@ -38,7 +38,9 @@ void vfc_action_array_free(struct vfc_action *a, size_t n);
  * What hotplug should mount for @devs (all present devices if @n is 0),
  * following the context's policy (automount = fstab | all | none) and fstab.
  * Devices already mounted where the plan puts them need nothing; mounts come
- * parents first (by mountpoint), so none hides another. Devices
+ * parents first (by mountpoint), so none hides another, and an auto-mount
+ * that a planned one would hide is detached first and planned again after
+ * it (a parent that came after its child). Devices
  * that cannot be planned (no tag known, say) are skipped with a note through
  * the context's log.
  */

@@ -14,6 +14,7 @@
 #include "device.h"
 #include "escape.h"
 #include "fstab.h"
+#include "macro.h"
 #include "mounttab.h"
 #include "plan.h"
 #include "unit.h"
@@ -39,9 +40,10 @@ static int actions_append(struct vfc_action **v, size_t *n, struct vfc_action *a
 	return 0;
 }
 
+/* Plan @dev; @again: also where it is mounted already (it is about to be taken off). */
 static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
-		       const struct vfc_fstab_entry *fstab, size_t nfstab, struct vfc_action **v,
-		       size_t *n)
+		       const struct vfc_fstab_entry *fstab, size_t nfstab, bool again,
+		       struct vfc_action **v, size_t *n)
 {
 	struct vfc_config *cfg = vfc_ctx_get_config(ctx);
 	const struct vfc_fstab_entry *fe;
@@ -89,7 +91,7 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 	a.tag = strdup(tag);
 	if (!a.target || !a.tag)
 		goto nomem;
-	if (vfc_mounttab_is_mounted_on(ctx, tag, a.target)) {
+	if (!again && vfc_mounttab_is_mounted_on(ctx, tag, a.target)) {
 		vfc_info(ctx, "%s: already mounted on %s", busid, a.target);
 		free(a.target);
 		free(a.tag);
@@ -119,14 +121,76 @@ static int cmp_targets(const void *a, const void *b)
 	return r ? r : vfc_busid_cmp(&x->id, &y->id);
 }
 
+static int cmp_targets_deepest(const void *a, const void *b)
+{
+	return -cmp_targets(a, b);
+}
+
+/* Is @path strictly below @dir? */
+static bool is_below(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (len > 0 && dir[len - 1] == '/')
+		len--;
+	return len > 0 && strncmp(path, dir, len) == 0 && path[len] == '/' && path[len + 1];
+}
+
+/*
+ * A parent that comes after its child: a mount planned on DIR would hide our
+ * auto-mounts below DIR. Plan (into @pre) to take each off first, and (into
+ * @v) to mount it again after its parent, on what the parent brings.
+ */
+static int plan_uncover(struct vfc_ctx *ctx, const struct vfc_fstab_entry *fstab, size_t nfstab,
+			struct vfc_action **v, size_t *nv, struct vfc_action **pre, size_t *npre)
+{
+	struct vfc_mounttab_auto *m = NULL;
+	size_t nm = 0, planned = *nv;
+	int r;
+
+	if (planned == 0)
+		return 0;
+	r = vfc_mounttab_get_auto(ctx, &m, &nm);
+	if (r < 0)
+		return r;
+	for (size_t k = 0; k < nm && r >= 0; k++) {
+		struct vfc_action a = { .kind = VFC_ACTION_DETACH, .id = m[k].id };
+		struct vfc_device *dev = NULL;
+		bool hidden = false;
+
+		for (size_t i = 0; i < planned && !hidden; i++)
+			hidden = (*v)[i].kind == VFC_ACTION_MOUNT &&
+				 is_below(m[k].target, (*v)[i].target);
+		if (!hidden)
+			continue;
+		vfc_info(ctx, "%s would be hidden by its parent's mount: mounted again after it",
+			 m[k].target);
+		a.mount_id = m[k].mount_id;
+		a.tag = strdup(m[k].source);
+		a.target = strdup(m[k].target);
+		if (!a.tag || !a.target || actions_append(pre, npre, &a) < 0) {
+			free(a.tag);
+			free(a.target);
+			r = -ENOMEM;
+			break;
+		}
+		if (vfc_device_new_from_busid(ctx, &m[k].id, &dev) == 0) {
+			r = plan_device(ctx, dev, fstab, nfstab, true, v, nv);
+			vfc_device_unref(dev);
+		}
+	}
+	vfc_mounttab_auto_free(m, nm);
+	return r;
+}
+
 int vfc_plan_add(struct vfc_ctx *ctx, struct vfc_device **devs, size_t n, struct vfc_action **ret,
 		 size_t *ret_n)
 {
 	struct vfc_config *cfg = vfc_ctx_get_config(ctx);
 	struct vfc_device **all = NULL;
 	struct vfc_fstab_entry *fstab = NULL;
-	struct vfc_action *v = NULL;
-	size_t nall = 0, nfstab = 0, nv = 0;
+	struct vfc_action *v = NULL, *pre = NULL;
+	size_t nall = 0, nfstab = 0, nv = 0, npre = 0;
 	int r;
 
 	if (!cfg || vfc_config_get_automount(cfg) == VFC_AUTOMOUNT_NONE) {
@@ -144,16 +208,37 @@ int vfc_plan_add(struct vfc_ctx *ctx, struct vfc_device **devs, size_t n, struct
 	r = vfc_fstab_read(ctx, &fstab, &nfstab);
 	vfc_ctx_reset_mountinfo(ctx);
 	for (size_t i = 0; i < n && r >= 0; i++)
-		r = plan_device(ctx, devs[i], fstab, nfstab, &v, &nv);
+		r = plan_device(ctx, devs[i], fstab, nfstab, false, &v, &nv);
+	if (r >= 0)
+		r = plan_uncover(ctx, fstab, nfstab, &v, &nv, &pre, &npre);
 	vfc_fstab_entries_free(fstab, nfstab);
 	vfc_device_array_free(all, nall);
+	/* A mount made before its parent's would be hidden by it. */
+	if (r >= 0 && nv > 1)
+		qsort(v, nv, sizeof(*v), cmp_targets);
+	/* What the new mounts would hide comes off first, deepest first. */
+	if (r >= 0 && npre > 1)
+		qsort(pre, npre, sizeof(*pre), cmp_targets_deepest);
+	if (r >= 0 && npre > 0) {
+		struct vfc_action *all_v = realloc(pre, (npre + nv) * sizeof(*pre));
+
+		if (!all_v) {
+			r = -ENOMEM;
+		} else {
+			pre = all_v;
+			if (nv)
+				memcpy(pre + npre, v, nv * sizeof(*v));
+			free(v);
+			v = TAKE_PTR(pre);
+			nv += npre;
+			npre = 0;
+		}
+	}
 	if (r < 0) {
 		vfc_action_array_free(v, nv);
+		vfc_action_array_free(pre, npre);
 		return r;
 	}
-	/* A mount made before its parent's would be hidden by it. */
-	if (nv > 1)
-		qsort(v, nv, sizeof(*v), cmp_targets);
 	*ret = v;
 	*ret_n = nv;
 	return 0;

@@ -183,6 +183,62 @@ static void test_add_plan_parents_first(void **state)
 	unsetenv("LIBMOUNT_FSTAB");
 }
 
+/*
+ * A parent that comes after its child (without systemd each device is its
+ * own event): its mount would hide the child's. The child comes off first
+ * and is mounted again after the parent, on what the parent brings.
+ */
+static void test_add_plan_late_parent(void **state)
+{
+	char fstab[600], mark[64];
+	struct vfc_action *a;
+	struct vfc_device *dev;
+	struct vfc_busid id = { 1, 0x0042 };
+	struct vfc_ctx *ctx;
+	int child_id;
+	size_t n;
+
+	(void)state;
+	snprintf(fstab, sizeof(fstab), "%s/fstab", tmp);
+	sh("printf '%%s\\n' '0.1.0042 /srv/a virtiofs defaults 0 0' "
+	   "'share0 /srv/a/b virtiofs ro 0 0' 'share1 /srv/other virtiofs ro 0 0' > '%s'",
+	   fstab);
+	setenv("LIBMOUNT_FSTAB", fstab, 1);
+	/* share0 (0.0.1a12) came first and is mounted at /srv/a/b; share1 elsewhere. */
+	snprintf(mark, sizeof(mark), "0.0.1a12@%llu", instance_of("0.0.1a12"));
+	child_id = mounted("share0", "/srv/a/b", mark);
+	snprintf(mark, sizeof(mark), "0.0.0002@%llu", instance_of("0.0.0002"));
+	mounted("share1", "/srv/other", mark);
+
+	ctx = new_ctx("automount = fstab");
+	assert_int_equal(vfc_device_new_from_busid(ctx, &id, &dev), 0);
+	assert_int_equal(vfc_plan_add(ctx, &dev, 1, &a, &n), 0);
+	vfc_device_unref(dev);
+	assert_int_equal(n, 3);
+	assert_int_equal(a[0].kind, VFC_ACTION_DETACH);
+	assert_string_equal(a[0].target, "/srv/a/b");
+	assert_int_equal(a[0].mount_id, child_id);
+	assert_false(a[0].in_base);
+	assert_int_equal(a[1].kind, VFC_ACTION_MOUNT);
+	assert_string_equal(a[1].target, "/srv/a");
+	assert_string_equal(a[1].tag, "share2");
+	assert_int_equal(a[2].kind, VFC_ACTION_MOUNT);
+	assert_string_equal(a[2].target, "/srv/a/b");
+	assert_string_equal(a[2].tag, "share0");
+	assert_string_equal(a[2].options, "ro");
+	vfc_action_array_free(a, n);
+
+	/* A mount not below the new one, or one that is not ours, is left alone. */
+	mounted("share9", "/srv/a/c", NULL);
+	assert_int_equal(vfc_device_new_from_busid(ctx, &id, &dev), 0);
+	assert_int_equal(vfc_plan_add(ctx, &dev, 1, &a, &n), 0);
+	vfc_device_unref(dev);
+	assert_int_equal(n, 3);
+	vfc_action_array_free(a, n);
+	vfc_ctx_unref(ctx);
+	unsetenv("LIBMOUNT_FSTAB");
+}
+
 /* mount-name = busid: the directory is the bus-ID, whatever the tag. */
 static void test_add_plan_busid_names(void **state)
 {
@@ -211,6 +267,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remove_plan_replaced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_plan_parents_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_plan_late_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_plan_busid_names, setup, teardown),
 	};
 
