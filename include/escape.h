@@ -6,6 +6,8 @@
 #ifndef VFC_ESCAPE_H
 #define VFC_ESCAPE_H
 
+#include <stdbool.h>
+
 /*
  * For display, in util-linux's convention: printable ASCII and well-formed
  * UTF-8 stay as they are; every other byte (controls, DEL, C1 controls,
@@ -36,5 +38,10 @@ char *vfc_escape_unit_path(const char *path, const char *suffix);
 char *vfc_escape_dirname(const char *tag);
 /* @base + "/" + vfc_escape_dirname(@tag). Newly allocated; NULL on ENOMEM. */
 char *vfc_escape_subdir(const char *base, const char *tag);
+/*
+ * Is @path one component directly below @base, as vfc_escape_subdir() makes
+ * it (the base's trailing slashes do not count)?
+ */
+bool vfc_escape_is_subdir(const char *base, const char *path);
 
 #endif

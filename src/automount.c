@@ -295,7 +295,7 @@ static int units_stopped(struct vfc_ctx *ctx, void *userdata)
 	struct libmnt_table *tb;
 	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
-	size_t n = 0, blen = strlen(base);
+	size_t n = 0;
 	int r, left = 0;
 
 	(void)userdata;
@@ -309,8 +309,7 @@ static int units_stopped(struct vfc_ctx *ctx, void *userdata)
 		const char *t = mnt_fs_get_target(fs), *src = mnt_fs_get_source(fs);
 		bool known = false;
 
-		if (!t || !src || !mnt_fs_match_fstype(fs, VFC_FSTYPE) || strncmp(t, base, blen) ||
-		    t[blen] != '/' || strchr(t + blen + 1, '/'))
+		if (!t || !src || !mnt_fs_match_fstype(fs, VFC_FSTYPE) || !vfc_escape_is_subdir(base, t))
 			continue;
 		for (size_t i = 0; i < n && !known; i++)
 			known = vfc_device_get_tag(devs[i]) && strcmp(vfc_device_get_tag(devs[i]), src) == 0;

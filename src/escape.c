@@ -195,3 +195,13 @@ char *vfc_escape_subdir(const char *base, const char *tag)
 		return NULL;
 	return path;
 }
+
+bool vfc_escape_is_subdir(const char *base, const char *path)
+{
+	size_t blen = strlen(base);
+
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	return strncmp(path, base, blen) == 0 && path[blen] == '/' && path[blen + 1] &&
+	       !strchr(path + blen + 1, '/');
+}

@@ -281,7 +281,7 @@ int vfc_plan_remove(struct vfc_ctx *ctx, struct vfc_action **ret, size_t *ret_n)
 	const char *base = cfg ? vfc_config_get_mount_base(cfg) : NULL;
 	struct vfc_mounttab_auto *m = NULL;
 	struct vfc_action *v = NULL;
-	size_t nm = 0, nv = 0, blen = base ? strlen(base) : 0;
+	size_t nm = 0, nv = 0;
 	int r;
 
 	r = vfc_mounttab_get_auto(ctx, &m, &nm);
@@ -299,8 +299,7 @@ int vfc_plan_remove(struct vfc_ctx *ctx, struct vfc_action **ret, size_t *ret_n)
 		a.mount_id = m[i].mount_id;
 		a.tag = strdup(m[i].source);
 		a.target = strdup(m[i].target);
-		a.in_base = base && strncmp(a.target ? a.target : "", base, blen) == 0 &&
-			    m[i].target[blen] == '/' && !strchr(m[i].target + blen + 1, '/');
+		a.in_base = base && vfc_escape_is_subdir(base, m[i].target);
 		if (!a.tag || !a.target || actions_append(&v, &nv, &a) < 0) {
 			free(a.tag);
 			free(a.target);

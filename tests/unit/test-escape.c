@@ -174,6 +174,31 @@ static void test_target(void **state)
 	target_is("/", "x", "/x");
 }
 
+/* What vfc_escape_subdir() makes is a subdir again, whatever the base's slashes. */
+static void test_is_subdir(void **state)
+{
+	static const char *const bases[] = { "/run/virtiofs", "/run/virtiofs/", "/run/virtiofs//",
+					     "/" };
+	static const char *const tags[] = { "share0", "../../etc", "a/b", "" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		for (size_t j = 0; j < sizeof(tags) / sizeof(tags[0]); j++) {
+			char *t = vfc_escape_subdir(bases[i], tags[j]);
+
+			assert_non_null(t);
+			if (!vfc_escape_is_subdir(bases[i], t))
+				fail_msg("'%s' is not below '%s'", t, bases[i]);
+			free(t);
+		}
+	assert_false(vfc_escape_is_subdir("/run/virtiofs", "/run/virtiofs"));
+	assert_false(vfc_escape_is_subdir("/run/virtiofs", "/run/virtiofs/"));
+	assert_false(vfc_escape_is_subdir("/run/virtiofs", "/run/virtiofs/a/b"));
+	assert_false(vfc_escape_is_subdir("/run/virtiofs", "/run/virtiofsx/a"));
+	assert_false(vfc_escape_is_subdir("/run/virtiofs/", "/srv/a"));
+	assert_true(vfc_escape_is_subdir("/run/virtiofs/", "/run/virtiofs/a"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_dirname),
 		cmocka_unit_test(test_dirname_injective),
 		cmocka_unit_test(test_target),
+		cmocka_unit_test(test_is_subdir),
 	};
 
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);

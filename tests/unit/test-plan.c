@@ -77,6 +77,25 @@ static void test_remove_plan(void **state)
 	assert_int_equal(a[1].mount_id, hot0_id);
 	vfc_action_array_free(a, n);
 	vfc_ctx_unref(ctx);
+
+	/* The base written with a trailing slash is the same base. */
+	{
+		struct vfc_config *cfg = NULL;
+		char *text = NULL, *msg = NULL;
+
+		assert_true(asprintf(&text, "automount = all\nmount-base = %s/\n", base) > 0);
+		assert_int_equal(vfc_config_parse("slash.conf", text, &cfg, &msg), 0);
+		free(text);
+		assert_int_equal(vfc_ctx_new(&ctx), 0);
+		vfc_ctx_set_config(ctx, cfg);
+		vfc_config_unref(cfg);
+		assert_int_equal(vfc_plan_remove(ctx, &a, &n), 0);
+		assert_int_equal(n, 2);
+		assert_string_equal(a[1].target, target);
+		assert_true(a[1].in_base);
+		vfc_action_array_free(a, n);
+		vfc_ctx_unref(ctx);
+	}
 }
 
 /*
