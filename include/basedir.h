@@ -38,8 +38,9 @@ bool vfc_basedir_is_ours(int fd);
 int vfc_basedir_mark(int fd);
 
 /*
- * Is something mounted on @base/@name? Told from the mount table, never by
- * opening it: that would reach into the mounted filesystem.
+ * Is something mounted on @base/@name? Told from the context's mount table
+ * (reset it first where it may be stale), never by opening the directory:
+ * that would reach into the mounted filesystem.
  */
 bool vfc_basedir_is_mountpoint(struct vfc_ctx *ctx, const char *base, const char *name);
 

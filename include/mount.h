@@ -58,4 +58,11 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 
 void vfc_mount_result_clear(struct vfc_mount_result *res);
 
+/*
+ * Record a failure in @res (initialised): @excode and one line made from
+ * @fmt, replacing an earlier line. Returns @err, for tail calls.
+ */
+int vfc_mount_result_fail(struct vfc_mount_result *res, int err, int excode, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif

@@ -32,19 +32,6 @@
 #include "virtiofs.h"
 #include "wait.h"
 
-_printf_format_(4, 5) static int fail(struct vfc_mount_result *res, int err, int excode,
-				      const char *fmt, ...)
-{
-	va_list ap;
-
-	*res = (struct vfc_mount_result){ .excode = excode };
-	va_start(ap, fmt);
-	if (vasprintf(&res->message, fmt, ap) < 0)
-		res->message = NULL;
-	va_end(ap);
-	return err;
-}
-
 /*
  * The mountpoint below the base: made now and marked, or ours from before
  * and empty. *ret_made says whether it is new. Returns its fd, or -errno
@@ -60,21 +47,22 @@ static int prepare_dir(struct vfc_ctx *ctx, const struct vfc_action *a, int *ret
 
 	basefd = vfc_basedir_open_parent(a->target, true, &name);
 	if (basefd < 0)
-		return fail(res, basefd, MNT_EX_FAIL, "cannot make the mount base for %s: %s",
+		return vfc_mount_result_fail(res, basefd, MNT_EX_FAIL, "cannot make the mount base for %s: %s",
 			    a->target,
 			    basefd == -EPERM ? "it, or a directory on the way to it, is not root's "
 					       "or is writable by others"
 					     : strerror(-basefd));
 	made = mkdirat(basefd, name, 0755) == 0;
 	if (!made && errno != EEXIST)
-		return fail(res, -errno, MNT_EX_FAIL, "mountpoint %s: %s", a->target, strerror(errno));
+		return vfc_mount_result_fail(res, -errno, MNT_EX_FAIL, "mountpoint %s: %s", a->target, strerror(errno));
+	vfc_ctx_reset_mountinfo(ctx);
 	if (!made && vfc_basedir_is_mountpoint(ctx, "/", a->target + 1))
-		return fail(res, -EBUSY, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+		return vfc_mount_result_fail(res, -EBUSY, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
 			    "something else is mounted there: not mounting over it");
 	fd = openat(basefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		/* Something else sits there (a symlink, a file): do not mount over it. */
-		return fail(res, -ENOTDIR, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+		return vfc_mount_result_fail(res, -ENOTDIR, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
 			    "exists and is not a directory");
 	if (made) {
 		/* Only root may set a trusted.* attribute: nobody else can forge the mark. */
@@ -84,10 +72,10 @@ static int prepare_dir(struct vfc_ctx *ctx, const struct vfc_action *a, int *ret
 			vfc_debug(ctx, "%s: cannot mark it as ours (%s): it stays after its mount",
 				  a->target, strerror(-r));
 	} else if (!vfc_basedir_is_ours(fd)) {
-		return fail(res, -EEXIST, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+		return vfc_mount_result_fail(res, -EEXIST, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
 			    "exists and was not made by virtiofs-ccw: not mounting over it");
 	} else if (!vfc_basedir_is_empty(fd)) {
-		return fail(res, -ENOTEMPTY, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+		return vfc_mount_result_fail(res, -ENOTEMPTY, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
 			    "is not empty: not mounting over it");
 	}
 	*ret_made = made;
@@ -131,17 +119,17 @@ static int mount_by_systemd(struct vfc_ctx *ctx, const struct vfc_action *a, int
 	dev = alias ? vfc_escape_unit_path(alias, ".device") : NULL;
 	unit = vfc_escape_unit_path(a->target, ".mount");
 	if (!dev || !unit || asprintf(&desc, "virtio-fs share %s (virtiofs-ccw automount)", busid) < 0)
-		return fail(res, -ENOMEM, MNT_EX_SYSERR, "%s: out of memory", a->target);
+		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "%s: out of memory", a->target);
 	m.unit = unit;
 	m.binds_to = dev;
 	m.description = desc;
 	r = vfc_systemd_start_mount(ctx, &m, timeout_ms, &msg);
 	if (r == -ENOSYS)
-		return fail(res, r, MNT_EX_SYSERR, "%s: libsystemd.so.0 cannot be loaded", a->target);
+		return vfc_mount_result_fail(res, r, MNT_EX_SYSERR, "%s: libsystemd.so.0 cannot be loaded", a->target);
 	if (r < 0) {
 		_cleanup_free_ char *shown = msg ? vfc_escape_display(msg) : NULL;
 
-		return fail(res, r, MNT_EX_FAIL, "%s: systemd did not mount it (%s): see journalctl -u %s",
+		return vfc_mount_result_fail(res, r, MNT_EX_FAIL, "%s: systemd did not mount it (%s): see journalctl -u %s",
 			    a->target, shown ? shown : strerror(-r), unit);
 	}
 	vfc_info(ctx, "%s: mounted on %s by systemd's %s, bound to %s", busid, a->target, unit, dev);
@@ -167,14 +155,14 @@ static int apply_mount(struct vfc_ctx *ctx, const struct vfc_action *a, unsigned
 
 	/* The mark by which a removal finds this mount again (libmount keeps it in utab). */
 	if ((a->options && !opts) || vfc_mountopts_set_auto(&opts, &a->id, a->instance) < 0)
-		return fail(res, -ENOMEM, MNT_EX_SYSERR, "%s: %s", a->target, "out of memory");
+		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "%s: %s", a->target, "out of memory");
 	req.options = opts;
 	if (a->in_base) {
 		fd = prepare_dir(ctx, a, &basefd, &made, res);
 		if (fd < 0)
 			return fd;
 		if (!still_there(a->target, fd)) {
-			r = fail(res, -ESTALE, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
+			r = vfc_mount_result_fail(res, -ESTALE, MNT_EX_FAIL, "mountpoint %s: %s", a->target,
 				 "changed while it was made: not mounting");
 			goto out;
 		}
@@ -200,6 +188,7 @@ static void remove_dir(struct vfc_ctx *ctx, const char *target)
 	basefd = vfc_basedir_open_parent(target, false, &name);
 	if (basefd < 0)
 		return;
+	vfc_ctx_reset_mountinfo(ctx);
 	if (vfc_basedir_is_mountpoint(ctx, "/", target + 1)) {
 		vfc_debug(ctx, "%s stays: something is still mounted on it", target);
 		return;
@@ -226,7 +215,7 @@ static int apply_detach(struct vfc_ctx *ctx, const struct vfc_action *a,
 	vfc_ctx_reset_mountinfo(ctx);
 	if (a->mount_id > 0 &&
 	    (vfc_mounttab_find_target(ctx, a->target, NULL, NULL, &id) < 0 || id != a->mount_id))
-		return fail(res, -EBUSY, MNT_EX_FAIL, "%s: %s", a->target,
+		return vfc_mount_result_fail(res, -EBUSY, MNT_EX_FAIL, "%s: %s", a->target,
 			    "another mount is on top of the one to detach: left as it is");
 	r = vfc_umount(ctx, &req, res);
 	if (r < 0 || !a->in_base)
@@ -238,6 +227,7 @@ static int apply_detach(struct vfc_ctx *ctx, const struct vfc_action *a,
 int vfc_automount_apply(struct vfc_ctx *ctx, const struct vfc_action *a, unsigned int flags,
 			struct vfc_mount_result *res)
 {
+	*res = (struct vfc_mount_result){ 0 };
 	return a->kind == VFC_ACTION_MOUNT ? apply_mount(ctx, a, flags, res)
 					   : apply_detach(ctx, a, res);
 }
@@ -257,15 +247,23 @@ int vfc_automount_sweep(struct vfc_ctx *ctx)
 	const char *base = vfc_config_get_mount_base(vfc_ctx_get_config(ctx));
 	_cleanup_close_ int basefd = -1;
 	struct dirent *de;
-	int n = 0;
+	int n = 0, dfd;
 	DIR *d;
 
 	basefd = vfc_basedir_open(base, false);
 	if (basefd < 0)
 		return basefd == -ENOENT ? 0 : basefd;
-	d = fdopendir(fcntl(basefd, F_DUPFD_CLOEXEC, 3));
-	if (!d)
-		return -errno;
+	dfd = fcntl(basefd, F_DUPFD_CLOEXEC, 3);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		int r = -errno;
+
+		if (dfd >= 0)
+			close(dfd);
+		return r;
+	}
+	/* One look at the mount table for all entries. */
+	vfc_ctx_reset_mountinfo(ctx);
 	while ((de = readdir(d))) {
 		_cleanup_close_ int fd = -1;
 

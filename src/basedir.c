@@ -124,7 +124,6 @@ bool vfc_basedir_is_mountpoint(struct vfc_ctx *ctx, const char *base, const char
 		blen--;
 	if (asprintf(&path, "%.*s/%s", (int)blen, strcmp(base, "/") == 0 ? "" : base, name) < 0)
 		return true;
-	vfc_ctx_reset_mountinfo(ctx);
 	return vfc_mounttab_find_target(ctx, path, NULL, NULL, NULL) == 0;
 }
 

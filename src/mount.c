@@ -40,9 +40,7 @@ void vfc_mount_result_clear(struct vfc_mount_result *res)
 	*res = (struct vfc_mount_result){ 0 };
 }
 
-/* Record a failure: exit code and one line. Returns @err for tail calls. */
-_printf_format_(4, 5) static int fail(struct vfc_mount_result *res, int err, int excode,
-				      const char *fmt, ...)
+int vfc_mount_result_fail(struct vfc_mount_result *res, int err, int excode, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -84,9 +82,9 @@ static int modload(struct vfc_ctx *ctx, struct vfc_mount_result *res)
 		return 0;
 	msg = vfc_modload_strerror(r);
 	if (!msg)
-		return fail(res, r, MNT_EX_SYSERR, "cannot load module %s: %s", VFC_MODULE,
+		return vfc_mount_result_fail(res, r, MNT_EX_SYSERR, "cannot load module %s: %s", VFC_MODULE,
 			    strerror(-r));
-	return fail(res, r,
+	return vfc_mount_result_fail(res, r,
 		    r == -EPERM ? MNT_EX_USAGE : MNT_EX_FAIL, "%s", msg);
 }
 
@@ -103,13 +101,13 @@ static int explain_einval(struct vfc_ctx *ctx, const struct vfc_mount_req *req, 
 	if (r < 0)
 		return fail_msg(res, -EINVAL, MNT_EX_FAIL, TAKE_PTR(now->message));
 	if (!now->plain && vfc_export_exists(ctx))
-		return fail(res, -EINVAL, MNT_EX_FAIL,
+		return vfc_mount_result_fail(res, -EINVAL, MNT_EX_FAIL,
 			    "mounting tag '%s' on %s failed: the kernel rejected the options '%s'",
 			    shown ? shown : "", req->target, req->options ? req->options : "");
 	if (vfc_export_exists(ctx))
 		return fail_msg(res, -EINVAL, MNT_EX_FAIL,
 				vfc_spec_strerror(ctx, req->spec, -ENOENT));
-	return fail(res, -EINVAL, MNT_EX_FAIL,
+	return vfc_mount_result_fail(res, -EINVAL, MNT_EX_FAIL,
 		    "mounting tag '%s' on %s failed: no virtio-fs device has this tag, or an "
 		    "option is invalid (the kernel log says which)",
 		    shown ? shown : "", req->target);
@@ -144,7 +142,7 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 	if (vfc_mountopts_is_libmount_tag(tag, &len)) {
 		_cleanup_free_ char *shown_tag = vfc_escape_display(tag);
 
-		return fail(res, -EINVAL, MNT_EX_FAIL,
+		return vfc_mount_result_fail(res, -EINVAL, MNT_EX_FAIL,
 			    "tag '%s' cannot be mounted: libmount reads it as a %.*s= lookup of "
 			    "a block device",
 			    shown_tag ? shown_tag : "", (int)len, tag);
@@ -159,7 +157,7 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 		/* libmount creates missing mountpoints itself when asked to. */
 		if (errno != ENOENT || !req->options ||
 		    mnt_optstr_get_option(req->options, "X-mount.mkdir", NULL, NULL) != 0)
-			return fail(res, -errno, MNT_EX_FAIL, "mountpoint %s %s", req->target,
+			return vfc_mount_result_fail(res, -errno, MNT_EX_FAIL, "mountpoint %s %s", req->target,
 				    errno == ENOENT ? "does not exist" : strerror(errno));
 		snprintf(target, sizeof(target), "%s", req->target);
 	}
@@ -173,7 +171,7 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 
 	cxt = mnt_new_context();
 	if (!cxt)
-		return fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
 	/*
 	 * Never let libmount run mount.virtiofs: that is us. As the helper,
 	 * init_helper() also tells libmount it runs on behalf of mount(8).
@@ -186,7 +184,7 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 	    mnt_context_set_target(cxt, req->target) ||
 	    (req->options && mnt_context_set_options(cxt, req->options)) ||
 	    (req->namespace && mnt_context_set_target_ns(cxt, req->namespace)))
-		return fail(res, -ENOMEM, MNT_EX_SYSERR, "cannot set up the mount of %s",
+		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "cannot set up the mount of %s",
 			    req->target);
 	/* Fake means nothing changes anywhere: no utab entry either. */
 	mnt_context_enable_fake(cxt, !!(req->flags & VFC_MOUNT_FAKE));
@@ -206,7 +204,7 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 		return 0;
 	/* libmount's text may quote the source, which is the host's: escape it. */
 	shown = vfc_escape_display(buf[0] ? buf : "mount failed");
-	return fail(res, err ? -err : rc < 0 ? rc : -EIO, excode, "%s: %s", req->target,
+	return vfc_mount_result_fail(res, err ? -err : rc < 0 ? rc : -EIO, excode, "%s: %s", req->target,
 		    shown ? shown : "mount failed");
 }
 
@@ -243,9 +241,9 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 
 	*res = (struct vfc_mount_result){ 0 };
 	if (!req->spec || !*req->spec)
-		return fail(res, -EINVAL, MNT_EX_USAGE, "no share given (a tag or a bus-ID)");
+		return vfc_mount_result_fail(res, -EINVAL, MNT_EX_USAGE, "no share given (a tag or a bus-ID)");
 	if (!req->target || !*req->target)
-		return fail(res, -EINVAL, MNT_EX_USAGE, "no mountpoint given");
+		return vfc_mount_result_fail(res, -EINVAL, MNT_EX_USAGE, "no mountpoint given");
 
 	wait_ms = req->wait_ms;
 	if (wait_ms < 0) {
@@ -257,7 +255,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 	if (vfc_mountopts_is_operation(req->options)) {
 		r = mount_source(ctx, req, req->spec, &refused, res);
 		if (refused)
-			fail(res, r, MNT_EX_FAIL, "%s: the kernel refused '%s' (Invalid argument)",
+			vfc_mount_result_fail(res, r, MNT_EX_FAIL, "%s: the kernel refused '%s' (Invalid argument)",
 			     req->target, req->options);
 		goto done;
 	}
@@ -267,7 +265,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 		const char *host = vfc_mountopts_find_host_option(req->options, &len);
 
 		if (host)
-			return fail(res, -EINVAL, MNT_EX_USAGE,
+			return vfc_mount_result_fail(res, -EINVAL, MNT_EX_USAGE,
 				    "'%.*s': an option of virtiofsd on the host (its command line, "
 				    "or libvirt's <binary> element), not of the guest's virtiofs, "
 				    "which takes dax, dax=always|never|inode and the generic ones "
@@ -291,7 +289,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 	r = vfc_wait_for(ctx, wait_ms, spec_settled, &w);
 	for (;;) {
 		if (r == -ENOMEM || w.r == -ENOMEM) {
-			r = fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+			r = vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
 			break;
 		}
 		if (w.r < 0) {
@@ -301,7 +299,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 		free(res->tag);
 		res->tag = strdup(w.spec.tag);
 		if (!res->tag) {
-			r = fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+			r = vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
 			break;
 		}
 		refused = false;
@@ -357,11 +355,11 @@ static int umount_target(const struct vfc_mount_req *req, const char *target,
 
 	cxt = mnt_new_context();
 	if (!cxt)
-		return fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
 	mnt_context_disable_helpers(cxt, 1);
 	if (mnt_context_set_target(cxt, target) ||
 	    (req->namespace && mnt_context_set_target_ns(cxt, req->namespace)))
-		return fail(res, -ENOMEM, MNT_EX_SYSERR, "cannot set up the unmount of %s", target);
+		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "cannot set up the unmount of %s", target);
 	mnt_context_enable_fake(cxt, !!(req->flags & VFC_MOUNT_FAKE));
 	mnt_context_disable_mtab(cxt, !!(req->flags & VFC_MOUNT_NOMTAB));
 	mnt_context_enable_lazy(cxt, !!(req->flags & VFC_MOUNT_LAZY));
@@ -369,7 +367,7 @@ static int umount_target(const struct vfc_mount_req *req, const char *target,
 	rc = mnt_context_umount(cxt);
 	excode = mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
 	if (excode != MNT_EX_SUCCESS)
-		return fail(res, rc < 0 ? rc : -EIO, excode, "%s: %s", target,
+		return vfc_mount_result_fail(res, rc < 0 ? rc : -EIO, excode, "%s: %s", target,
 			    buf[0] ? buf : "unmount failed");
 	return 0;
 }
@@ -384,7 +382,7 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 
 	*res = (struct vfc_mount_result){ 0 };
 	if (!arg || !*arg)
-		return fail(res, -EINVAL, MNT_EX_USAGE, "nothing to unmount given (a tag, a "
+		return vfc_mount_result_fail(res, -EINVAL, MNT_EX_USAGE, "nothing to unmount given (a tag, a "
 							"bus-ID or a mountpoint)");
 
 	/* A mountpoint? (A tag may start with '/' too: only a mounted directory counts.) */
@@ -394,7 +392,7 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 		vfc_ctx_reset_mountinfo(ctx);
 		r = vfc_mounttab_find_target(ctx, path, &fstype, &source, NULL);
 		if (r == 0 && (!fstype || strcmp(fstype, VFC_FSTYPE) != 0))
-			return fail(res, -EINVAL, MNT_EX_USAGE, "%s is not a virtiofs mount (it is %s)",
+			return vfc_mount_result_fail(res, -EINVAL, MNT_EX_USAGE, "%s is not a virtiofs mount (it is %s)",
 				    path, fstype ? fstype : "unknown");
 		if (r == 0) {
 			res->tag = source ? strdup(source) : NULL;
@@ -409,7 +407,7 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 	res->tag = TAKE_PTR(spec.tag);
 	if (r == -ENOMEM) {
 		vfc_spec_clear(&spec);
-		return fail(res, r, MNT_EX_SYSERR, "out of memory");
+		return vfc_mount_result_fail(res, r, MNT_EX_SYSERR, "out of memory");
 	}
 	if (r < 0) {
 		fail_msg(res, r, MNT_EX_FAIL, TAKE_PTR(spec.message));
@@ -422,16 +420,16 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 	vfc_ctx_reset_mountinfo(ctx);
 	n = vfc_mounttab_get_targets(ctx, res->tag, true, &targets);
 	if (n < 0)
-		return fail(res, n, MNT_EX_SYSERR, "cannot read the mount table: %s", strerror(-n));
+		return vfc_mount_result_fail(res, n, MNT_EX_SYSERR, "cannot read the mount table: %s", strerror(-n));
 	if (n == 0) {
 		_cleanup_free_ char *shown = vfc_escape_display(res->tag);
 
 		strv_free(targets);
 		if (arg[0] == '/')
-			return fail(res, -ENOENT, MNT_EX_FAIL,
+			return vfc_mount_result_fail(res, -ENOENT, MNT_EX_FAIL,
 				    "%s is neither a virtiofs mountpoint nor a mounted tag",
 				    shown ? shown : "");
-		return fail(res, -ENOENT, MNT_EX_FAIL, "tag '%s' is not mounted",
+		return vfc_mount_result_fail(res, -ENOENT, MNT_EX_FAIL, "tag '%s' is not mounted",
 			    shown ? shown : "");
 	}
 	for (int i = 0; i < n; i++) {
