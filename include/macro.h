@@ -6,6 +6,9 @@
 #ifndef VFC_MACRO_H
 #define VFC_MACRO_H
 
+#include <dirent.h>
+#include <libmount/libmount.h>
+#include <libudev.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -37,6 +40,38 @@ static inline void fclosep(FILE **f)
 		fclose(*f);
 }
 #define _cleanup_fclose_ _cleanup_(fclosep)
+
+static inline void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+#define _cleanup_closedir_ _cleanup_(closedirp)
+
+/* The libraries every module may use: their objects released at scope exit. */
+static inline void udev_device_unrefp(struct udev_device **d)
+{
+	udev_device_unref(*d);
+}
+#define _cleanup_udev_device_ _cleanup_(udev_device_unrefp)
+
+static inline void mnt_free_contextp(struct libmnt_context **c)
+{
+	mnt_free_context(*c);
+}
+#define _cleanup_mnt_context_ _cleanup_(mnt_free_contextp)
+
+static inline void mnt_unref_tablep(struct libmnt_table **tb)
+{
+	mnt_unref_table(*tb);
+}
+#define _cleanup_mnt_table_ _cleanup_(mnt_unref_tablep)
+
+static inline void mnt_free_iterp(struct libmnt_iter **it)
+{
+	mnt_free_iter(*it);
+}
+#define _cleanup_mnt_iter_ _cleanup_(mnt_free_iterp)
 
 /* A NULL-terminated array of allocated strings, and the array. */
 static inline void strv_free(char **v)

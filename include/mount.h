@@ -65,4 +65,7 @@ void vfc_mount_result_clear(struct vfc_mount_result *res);
 int vfc_mount_result_fail(struct vfc_mount_result *res, int err, int excode, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The same, with @msg (allocated, or NULL on ENOMEM) as the line: @res takes it. */
+int vfc_mount_result_fail_take(struct vfc_mount_result *res, int err, int excode, char *msg);
+
 #endif

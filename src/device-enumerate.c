@@ -15,13 +15,6 @@
 
 #define SYSFS_VIRTIO_CCW_DRV "/sys/bus/ccw/drivers/virtio_ccw"
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
-
 static int cmp_devices(const void *a, const void *b)
 {
 	struct vfc_device *da = *(struct vfc_device *const *)a;

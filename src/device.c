@@ -40,19 +40,6 @@ struct vfc_device {
 	char **mountpoints;
 };
 
-static void udev_device_unrefp(struct udev_device **d)
-{
-	udev_device_unref(*d);
-}
-#define _cleanup_udev_device_ _cleanup_(udev_device_unrefp)
-
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
-
 struct vfc_device *vfc_device_ref(struct vfc_device *dev)
 {
 	if (dev)

@@ -11,13 +11,6 @@
 #include "macro.h"
 #include "virtiofs.h"
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
-
 bool vfc_export_exists(struct vfc_ctx *ctx)
 {
 	(void)ctx;

@@ -27,12 +27,6 @@
 #include "wait.h"
 
 
-static void mnt_free_contextp(struct libmnt_context **c)
-{
-	mnt_free_context(*c);
-}
-#define _cleanup_mnt_context_ _cleanup_(mnt_free_contextp)
-
 void vfc_mount_result_clear(struct vfc_mount_result *res)
 {
 	free(res->tag);
@@ -54,7 +48,7 @@ int vfc_mount_result_fail(struct vfc_mount_result *res, int err, int excode, con
 	return err;
 }
 
-static int fail_msg(struct vfc_mount_result *res, int err, int excode, char *msg)
+int vfc_mount_result_fail_take(struct vfc_mount_result *res, int err, int excode, char *msg)
 {
 	free(res->message);
 	res->message = msg;
@@ -70,7 +64,7 @@ static int wait_option(const char *options, int default_ms, int *ret_ms,
 	*ret_ms = default_ms > 0 ? default_ms : 0;
 	if (vfc_mountopts_get_wait(options, ret_ms, &msg) >= 0)
 		return 0;
-	return fail_msg(res, -EINVAL, MNT_EX_USAGE, msg);
+	return vfc_mount_result_fail_take(res, -EINVAL, MNT_EX_USAGE, msg);
 }
 
 static int modload(struct vfc_ctx *ctx, struct vfc_mount_result *res)
@@ -99,13 +93,13 @@ static int explain_einval(struct vfc_ctx *ctx, const struct vfc_mount_req *req, 
 
 	/* The device may have gone (offline, removed) since it was resolved: say that. */
 	if (r < 0)
-		return fail_msg(res, -EINVAL, MNT_EX_FAIL, TAKE_PTR(now->message));
+		return vfc_mount_result_fail_take(res, -EINVAL, MNT_EX_FAIL, TAKE_PTR(now->message));
 	if (!now->plain && vfc_export_exists(ctx))
 		return vfc_mount_result_fail(res, -EINVAL, MNT_EX_FAIL,
 			    "mounting tag '%s' on %s failed: the kernel rejected the options '%s'",
 			    shown ? shown : "", req->target, req->options ? req->options : "");
 	if (vfc_export_exists(ctx))
-		return fail_msg(res, -EINVAL, MNT_EX_FAIL,
+		return vfc_mount_result_fail_take(res, -EINVAL, MNT_EX_FAIL,
 				vfc_spec_strerror(ctx, req->spec, -ENOENT));
 	return vfc_mount_result_fail(res, -EINVAL, MNT_EX_FAIL,
 		    "mounting tag '%s' on %s failed: no virtio-fs device has this tag, or an "
@@ -293,7 +287,7 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 			break;
 		}
 		if (w.r < 0) {
-			r = fail_msg(res, w.r, MNT_EX_FAIL, TAKE_PTR(w.spec.message));
+			r = vfc_mount_result_fail_take(res, w.r, MNT_EX_FAIL, TAKE_PTR(w.spec.message));
 			break;
 		}
 		free(res->tag);
@@ -344,111 +338,4 @@ done:
 		res->message = NULL;
 	}
 	return r;
-}
-
-static int umount_target(const struct vfc_mount_req *req, const char *target,
-			 struct vfc_mount_result *res)
-{
-	_cleanup_mnt_context_ struct libmnt_context *cxt = NULL;
-	char buf[BUFSIZ] = "";
-	int rc, excode;
-
-	cxt = mnt_new_context();
-	if (!cxt)
-		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
-	mnt_context_disable_helpers(cxt, 1);
-	if (mnt_context_set_target(cxt, target) ||
-	    (req->namespace && mnt_context_set_target_ns(cxt, req->namespace)))
-		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "cannot set up the unmount of %s", target);
-	mnt_context_enable_fake(cxt, !!(req->flags & VFC_MOUNT_FAKE));
-	mnt_context_disable_mtab(cxt, !!(req->flags & VFC_MOUNT_NOMTAB));
-	mnt_context_enable_lazy(cxt, !!(req->flags & VFC_MOUNT_LAZY));
-
-	rc = mnt_context_umount(cxt);
-	excode = mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
-	if (excode != MNT_EX_SUCCESS)
-		return vfc_mount_result_fail(res, rc < 0 ? rc : -EIO, excode, "%s: %s", target,
-			    buf[0] ? buf : "unmount failed");
-	return 0;
-}
-
-int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res)
-{
-	char path[PATH_MAX], **targets = NULL;
-	const char *arg = req->spec;
-	const char *fstype, *source;
-	struct vfc_spec spec;
-	int r, n, done = 0;
-
-	*res = (struct vfc_mount_result){ 0 };
-	if (!arg || !*arg)
-		return vfc_mount_result_fail(res, -EINVAL, MNT_EX_USAGE, "nothing to unmount given (a tag, a "
-							"bus-ID or a mountpoint)");
-
-	/* A mountpoint? (A tag may start with '/' too: only a mounted directory counts.) */
-	if (arg[0] == '/') {
-		if (!realpath(arg, path))
-			snprintf(path, sizeof(path), "%s", arg);
-		vfc_ctx_reset_mountinfo(ctx);
-		r = vfc_mounttab_find_target(ctx, path, &fstype, &source, NULL);
-		if (r == 0 && (!fstype || strcmp(fstype, VFC_FSTYPE) != 0))
-			return vfc_mount_result_fail(res, -EINVAL, MNT_EX_USAGE, "%s is not a virtiofs mount (it is %s)",
-				    path, fstype ? fstype : "unknown");
-		if (r == 0) {
-			res->tag = source ? strdup(source) : NULL;
-			r = umount_target(req, path, res);
-			if (r == 0)
-				res->excode = MNT_EX_SUCCESS;
-			return r;
-		}
-	}
-
-	r = vfc_spec_resolve(ctx, arg, &spec);
-	res->tag = TAKE_PTR(spec.tag);
-	if (r == -ENOMEM) {
-		vfc_spec_clear(&spec);
-		return vfc_mount_result_fail(res, r, MNT_EX_SYSERR, "out of memory");
-	}
-	if (r < 0) {
-		fail_msg(res, r, MNT_EX_FAIL, TAKE_PTR(spec.message));
-		vfc_spec_clear(&spec);
-		return r;
-	}
-	vfc_spec_clear(&spec);
-
-	/* Newest first, so that stacked mounts come off in order. */
-	vfc_ctx_reset_mountinfo(ctx);
-	n = vfc_mounttab_get_targets(ctx, res->tag, true, &targets);
-	if (n < 0)
-		return vfc_mount_result_fail(res, n, MNT_EX_SYSERR, "cannot read the mount table: %s", strerror(-n));
-	if (n == 0) {
-		_cleanup_free_ char *shown = vfc_escape_display(res->tag);
-
-		strv_free(targets);
-		if (arg[0] == '/')
-			return vfc_mount_result_fail(res, -ENOENT, MNT_EX_FAIL,
-				    "%s is neither a virtiofs mountpoint nor a mounted tag",
-				    shown ? shown : "");
-		return vfc_mount_result_fail(res, -ENOENT, MNT_EX_FAIL, "tag '%s' is not mounted",
-			    shown ? shown : "");
-	}
-	for (int i = 0; i < n; i++) {
-		struct vfc_mount_result one = { 0 };
-
-		if (umount_target(req, targets[i], &one) == 0) {
-			done++;
-		} else {
-			/* Keep the first failure's words. */
-			if (!res->message)
-				fail_msg(res, -EIO, one.excode, TAKE_PTR(one.message));
-		}
-		vfc_mount_result_clear(&one);
-	}
-	strv_free(targets);
-	if (done == n) {
-		res->excode = MNT_EX_SUCCESS;
-		return 0;
-	}
-	res->excode = done ? MNT_EX_SOMEOK : MNT_EX_FAIL;
-	return -EIO;
 }

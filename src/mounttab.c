@@ -9,12 +9,6 @@
 #include "mounttab.h"
 #include "virtiofs.h"
 
-static void mnt_free_iterp(struct libmnt_iter **it)
-{
-	mnt_free_iter(*it);
-}
-#define _cleanup_mnt_iter_ _cleanup_(mnt_free_iterp)
-
 int vfc_mounttab_get_targets(struct vfc_ctx *ctx, const char *tag, bool newest_first, char ***ret)
 {
 	_cleanup_mnt_iter_ struct libmnt_iter *it = NULL;
@@ -91,14 +85,9 @@ void vfc_mounttab_auto_free(struct vfc_mounttab_auto *v, size_t n)
 	free(v);
 }
 
-static void mnt_unref_tablep(struct libmnt_table **tb)
-{
-	mnt_unref_table(*tb);
-}
-
 int vfc_mounttab_get_auto(struct vfc_ctx *ctx, struct vfc_mounttab_auto **ret, size_t *ret_n)
 {
-	_cleanup_(mnt_unref_tablep) struct libmnt_table *tb = NULL;
+	_cleanup_mnt_table_ struct libmnt_table *tb = NULL;
 	_cleanup_mnt_iter_ struct libmnt_iter *it = NULL;
 	struct vfc_mounttab_auto *v = NULL;
 	struct libmnt_fs *fs;

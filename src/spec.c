@@ -20,12 +20,6 @@
 #include "spec.h"
 #include "virtiofs.h"
 
-static void udev_device_unrefp(struct udev_device **d)
-{
-	udev_device_unref(*d);
-}
-#define _cleanup_udev_device_ _cleanup_(udev_device_unrefp)
-
 #define HEX_DIGITS "0123456789abcdefABCDEF"
 
 /*
