@@ -30,6 +30,12 @@ enum vfc_device_state {
 	VFC_DEVICE_UNEXPORTED,	  /* bound, but the export has no entry for it yet */
 };
 
+/*
+ * Is a device in this state still on its way (virtio_ccw sets devices online
+ * and virtiofs probes them asynchronously), so that waiting may help?
+ */
+bool vfc_device_state_is_coming(enum vfc_device_state st);
+
 struct vfc_device;
 
 struct vfc_device *vfc_device_ref(struct vfc_device *dev);

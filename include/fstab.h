@@ -29,8 +29,8 @@ void vfc_fstab_entries_free(struct vfc_fstab_entry *e, size_t n);
 
 /*
  * Does the fstab source @spec name device @id (with tag @tag, or NULL), as
- * spec.h reads a SPEC? A full bus-ID names its device only; a short devno
- * dddd is the device's tag where that is exactly its tag, else its bus-ID.
+ * spec.h reads a SPEC? A bus-ID (any form, dddd too) names its device only,
+ * a tag the device with that tag.
  */
 bool vfc_fstab_source_names(const char *spec, const struct vfc_busid *id, const char *tag);
 /* Does the fstab line @fe name @dev (by any bus-ID form, or by its tag)? */

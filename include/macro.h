@@ -7,6 +7,7 @@
 #define VFC_MACRO_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <libmount/libmount.h>
 #include <libudev.h>
 #include <stdio.h>
@@ -18,6 +19,9 @@
 #define _printf_format_(a, b) __attribute__((format(printf, a, b)))
 #define _unused_	     __attribute__((unused))
 #define _fallthrough_	     __attribute__((fallthrough))
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x)  STRINGIFY_(x)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -79,6 +83,21 @@ static inline void strv_free(char **v)
 	for (char **p = v; p && *p; p++)
 		free(*p);
 	free(v);
+}
+
+/* Append @s (taken; NULL: out of memory) to @v, which holds @n strings. 0 or -ENOMEM. */
+static inline int strv_push(char ***v, size_t *n, char *s)
+{
+	char **nv = s ? realloc(*v, (*n + 2) * sizeof(*nv)) : NULL;
+
+	if (!nv) {
+		free(s);
+		return -ENOMEM;
+	}
+	nv[(*n)++] = s;
+	nv[*n] = NULL;
+	*v = nv;
+	return 0;
 }
 
 static inline void strv_freep(char ***v)

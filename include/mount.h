@@ -22,6 +22,7 @@ enum {
 	VFC_MOUNT_IDEMPOTENT = 1 << 6, /* the tag mounted on the target already: done (hotplug) */
 	VFC_MOUNT_TAG = 1 << 7,        /* spec is a tag, whatever it looks like (mount --tag) */
 	VFC_MOUNT_LOCKED = 1 << 8,     /* the caller holds lock.h's lock */
+	VFC_MOUNT_RESOLVED = 1 << 9,   /* spec is the tag a ready device told (hotplug) */
 };
 
 struct vfc_mount_req {

@@ -37,9 +37,10 @@ char *vfc_unit_alias_busid(const struct vfc_busid *id);
 char *vfc_unit_alias_tag(const char *tag);
 
 /*
- * The alias an fstab source stands for, told without the device: a bus-ID
- * (any form, dddd too) by bus-ID; a tag by tag where the kernel exports tags
- * or the policy file names it, else none (*ret NULL: nothing can bind it).
+ * The alias an fstab source stands for, told without the device, as spec.h
+ * reads it: a bus-ID (any form, dddd too) by bus-ID; a tag by tag where the
+ * kernel exports tags or the policy file names it; else none (*ret NULL:
+ * nothing can bind it, as for text of a bus-ID's shape that is none).
  */
 int vfc_unit_line_alias(struct vfc_ctx *ctx, const char *spec, char **ret);
 

@@ -146,8 +146,8 @@ static int apply_mount(struct vfc_ctx *ctx, const struct vfc_action *a, unsigned
 		.spec = a->tag,
 		.target = a->target,
 		.wait_ms = 0,
-		/* the plan's tag, which may spell a bus-ID: taken as the tag it is */
-		.flags = VFC_MOUNT_IDEMPOTENT | VFC_MOUNT_TAG | VFC_MOUNT_LOCKED,
+		/* the tag the device told the plan, whatever it spells */
+		.flags = VFC_MOUNT_IDEMPOTENT | VFC_MOUNT_RESOLVED | VFC_MOUNT_LOCKED,
 	};
 	const char *name = strrchr(a->target, '/') + 1;
 	bool made = false;

@@ -40,6 +40,19 @@ struct vfc_device {
 	char **mountpoints;
 };
 
+bool vfc_device_state_is_coming(enum vfc_device_state st)
+{
+	switch (st) {
+	case VFC_DEVICE_NO_CCW_DRIVER:
+	case VFC_DEVICE_OFFLINE:
+	case VFC_DEVICE_UNBOUND:
+	case VFC_DEVICE_UNEXPORTED:
+		return true;
+	default:
+		return false;
+	}
+}
+
 struct vfc_device *vfc_device_ref(struct vfc_device *dev)
 {
 	if (dev)

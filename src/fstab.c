@@ -89,14 +89,18 @@ out:
 
 bool vfc_fstab_source_names(const char *spec, const struct vfc_busid *id, const char *tag)
 {
-	enum vfc_busid_form form;
 	struct vfc_busid lid;
 
-	if (vfc_busid_parse(spec, &lid, &form, NULL) == 0 && form != VFC_BUSID_FORM_SHORT)
+	switch (vfc_spec_parse(spec, 0, &lid, NULL)) {
+	case VFC_SPEC_BUSID:
+	case VFC_SPEC_HOSTID:
+	case VFC_SPEC_SHORT:
 		return vfc_busid_cmp(&lid, id) == 0;
-	if (tag && strcmp(spec, tag) == 0)
-		return true;
-	return vfc_busid_parse(spec, &lid, NULL, NULL) == 0 && vfc_busid_cmp(&lid, id) == 0;
+	case VFC_SPEC_TAG:
+		return tag && strcmp(spec, tag) == 0;
+	default:
+		return false;
+	}
 }
 
 const struct vfc_fstab_entry *vfc_fstab_find_device(const struct vfc_fstab_entry *e, size_t n,
@@ -118,12 +122,12 @@ const struct vfc_fstab_entry *vfc_fstab_find(struct vfc_ctx *ctx, const struct v
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(e[i].spec, spec) == 0)
 			return &e[i];
-	/* What @spec stands for, resolved once: a device, or at least a bus-ID. */
-	if (vfc_device_new_from_spec(ctx, spec, &dev) == 0) {
+	/* What @spec stands for, looked up once: a device, or at least a bus-ID. */
+	if (vfc_spec_lookup(ctx, spec, 0, &dev, NULL) == 0) {
 		found = vfc_fstab_find_device(e, n, vfc_device_get_busid(dev),
 					      vfc_device_get_tag(dev));
 		vfc_device_unref(dev);
-	} else if (vfc_busid_parse(spec, &id, NULL, NULL) == 0) {
+	} else if (vfc_spec_kind_is_busid(vfc_spec_parse(spec, 0, &id, NULL))) {
 		found = vfc_fstab_find_device(e, n, &id, NULL);
 	}
 	return found;

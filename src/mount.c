@@ -89,18 +89,20 @@ static int modload(struct vfc_ctx *ctx, struct vfc_mount_result *res)
 static int explain_einval(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *tag,
 			  struct vfc_spec *now, int r, struct vfc_mount_result *res)
 {
-	_cleanup_free_ char *shown = vfc_escape_display(tag);
+	_cleanup_free_ char *shown = vfc_escape_display(tag), *msg = NULL;
+	struct vfc_device *dev = NULL;
 
 	/* The device may have gone (offline, removed) since it was resolved: say that. */
 	if (r < 0)
 		return vfc_mount_result_fail_take(res, -EINVAL, MNT_EX_FAIL, TAKE_PTR(now->message));
-	if (!now->plain && vfc_export_exists(ctx))
+	if (!now->plain)
 		return vfc_mount_result_fail(res, -EINVAL, MNT_EX_FAIL,
 			    "mounting tag '%s' on %s failed: the kernel rejected the options '%s'",
 			    shown ? shown : "", req->target, req->options ? req->options : "");
-	if (vfc_export_exists(ctx))
-		return vfc_mount_result_fail_take(res, -EINVAL, MNT_EX_FAIL,
-				vfc_spec_strerror(ctx, req->spec, -ENOENT));
+	if (!now->kernel_judges && vfc_spec_lookup(ctx, tag, VFC_SPEC_AS_TAG, &dev, &msg) < 0 &&
+	    msg)
+		return vfc_mount_result_fail_take(res, -EINVAL, MNT_EX_FAIL, TAKE_PTR(msg));
+	vfc_device_unref(dev);
 	return vfc_mount_result_fail(res, -EINVAL, MNT_EX_FAIL,
 		    "mounting tag '%s' on %s failed: no virtio-fs device has this tag, or an "
 		    "option is invalid (the kernel log says which)",
@@ -109,9 +111,10 @@ static int explain_einval(struct vfc_ctx *ctx, const struct vfc_mount_req *req, 
 
 struct mount_wait {
 	const char *spec_text;
-	bool as_tag;
+	unsigned int spec_flags;
 	struct vfc_spec spec;
 	int r;
+	int coming; /* devices still coming when the kernel judged a tag */
 };
 
 /*
@@ -219,19 +222,63 @@ static int spec_settled(struct vfc_ctx *ctx, void *userdata)
 	struct mount_wait *w = userdata;
 
 	vfc_spec_clear(&w->spec);
-	w->r = w->as_tag ? vfc_spec_resolve_tag(ctx, w->spec_text, &w->spec)
-			 : vfc_spec_resolve(ctx, w->spec_text, &w->spec);
+	w->r = vfc_spec_resolve(ctx, w->spec_text, w->spec_flags, &w->spec);
 	if (w->r == -ENOMEM)
 		return w->r;
-	return w->spec.can_wait ? 0 : 1;
+	/* Where the kernel tells no tags, only mount(2) can: it goes first. */
+	return w->spec.can_wait && !w->spec.kernel_judges ? 0 : 1;
+}
+
+/*
+ * After the kernel refused a tag it judges: has a device that was coming
+ * arrived since (so that it may be the one), or is none coming any more?
+ */
+static int coming_changed(struct vfc_ctx *ctx, void *userdata)
+{
+	struct mount_wait *w = userdata;
+	int n = vfc_spec_devices_coming(ctx);
+
+	if (n < 0)
+		return n;
+	if (n == 0 || n < w->coming)
+		return 1;
+	w->coming = n;
+	return 0;
+}
+
+/* Mount the tag @tag as it is, under the lock. */
+static int mount_locked(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *tag,
+			bool *ret_refused, struct vfc_mount_result *res)
+{
+	int lockfd = -1, r;
+
+	/* Held around mount(2) only, never around a wait; see lock.h. */
+	if (!(req->flags & (VFC_MOUNT_FAKE | VFC_MOUNT_LOCKED)))
+		vfc_lock_take(ctx, false, &lockfd);
+	r = mount_source(ctx, req, tag, ret_refused, res);
+	vfc_lock_release(lockfd);
+	if (r == -EBUSY && !req->namespace && already_there(ctx, req, tag)) {
+		/*
+		 * The share is the mount at the target already, and the kernel
+		 * will not stack it on itself. mount(8) skips such a line itself,
+		 * but it cannot tell for a bus-ID line (mountinfo shows the tag):
+		 * answer as it would.
+		 */
+		res->already = true;
+		return 0;
+	}
+	return r;
 }
 
 int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res)
 {
-	struct mount_wait w = { .spec_text = req->spec, .as_tag = !!(req->flags & VFC_MOUNT_TAG) };
+	struct mount_wait w = {
+		.spec_text = req->spec,
+		.spec_flags = req->flags & VFC_MOUNT_TAG ? VFC_SPEC_AS_TAG : 0,
+	};
 	bool refused = false, retried = false;
-	int wait_ms, r, lockfd = -1;
 	long long deadline;
+	int wait_ms, r;
 
 	*res = (struct vfc_mount_result){ 0 };
 	if (!req->spec || !*req->spec)
@@ -267,6 +314,19 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 				    (int)(len < 64 ? len : 64), host);
 	}
 
+	/* A tag its device has told (hotplug): nothing to resolve, wait for or load. */
+	if (req->flags & VFC_MOUNT_RESOLVED) {
+		res->tag = strdup(req->spec);
+		if (!res->tag)
+			return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+		r = mount_locked(ctx, req, res->tag, &refused, res);
+		if (refused)
+			r = vfc_mount_result_fail(res, r, MNT_EX_FAIL,
+						  "%s: the kernel refused the tag or the options '%s'",
+						  req->target, req->options ? req->options : "");
+		goto done;
+	}
+
 	/* Loading the module is a change to the system: not when only pretending. */
 	if (!(req->flags & (VFC_MOUNT_FAKE | VFC_MOUNT_NOMODLOAD))) {
 		r = modload(ctx, res);
@@ -278,6 +338,8 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 	 * Wait (on uevents) while the device is still coming, then mount once.
 	 * Should the kernel refuse the tag because the device went in between,
 	 * wait for it again: mount(2) runs once per time the device was ready.
+	 * A tag the kernel alone can judge (no export) is mounted first, and
+	 * again only after a device that was coming has arrived.
 	 */
 	deadline = now_ms() + wait_ms;
 	r = vfc_wait_for(ctx, wait_ms, spec_settled, &w);
@@ -297,25 +359,22 @@ int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_m
 			break;
 		}
 		refused = false;
-		/* Held around mount(2) only, never around a wait; see lock.h. */
-		if (!(req->flags & (VFC_MOUNT_FAKE | VFC_MOUNT_LOCKED)))
-			vfc_lock_take(ctx, false, &lockfd);
-		r = mount_source(ctx, req, res->tag, &refused, res);
-		vfc_lock_release(lockfd);
-		lockfd = -1;
-		if (r == -EBUSY && !req->namespace && already_there(ctx, req, res->tag)) {
-			/*
-			 * The share is the mount at the target already, and the
-			 * kernel will not stack it on itself. mount(8) skips such
-			 * a line itself, but it cannot tell for a bus-ID line
-			 * (mountinfo shows the tag): answer as it would.
-			 */
-			res->already = true;
-			r = 0;
-			break;
-		}
+		r = mount_locked(ctx, req, res->tag, &refused, res);
 		if (!refused)
 			break;
+		if (w.spec.kernel_judges) {
+			w.coming = vfc_spec_devices_coming(ctx);
+			r = 0;
+			if (w.coming > 0 && now_ms() < deadline)
+				r = vfc_wait_for(ctx, (int)(deadline - now_ms()), coming_changed, &w);
+			if (r > 0) {
+				vfc_debug(ctx, "a device arrived: mounting %s again", req->spec);
+				r = spec_settled(ctx, &w);
+				continue;
+			}
+			r = explain_einval(ctx, req, res->tag, &w.spec, 0, res);
+			break;
+		}
 		/* The kernel knows no such tag now. Why? */
 		spec_settled(ctx, &w);
 		if (w.r == 0 && !w.spec.plain && !w.spec.can_wait && !retried) {

@@ -1,83 +1,181 @@
 // SPDX-License-Identifier: MIT
 /*
- * The one resolver of a SPEC (see spec.h), and the one place where what the
- * kernel says about a device becomes a message.
+ * The one grammar and resolver of a SPEC (see spec.h), and the one place
+ * where what the kernel says about a device becomes a message.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <libudev.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "busid.h"
 #include "cio.h"
 #include "config.h"
-#include "device.h"
 #include "escape.h"
 #include "export.h"
 #include "macro.h"
 #include "spec.h"
 #include "virtiofs.h"
 
-#define HEX_DIGITS "0123456789abcdefABCDEF"
-
-/*
- * Hex digits, a dot, hex digits, a dot and a hex digit: written as a bus-ID,
- * whatever the typo after that. (A tag such as "my.share" is not.)
- */
-static bool looks_like_busid(const char *s)
+/* Exactly c.n.dddd in hex digits (1-2, 1, 4): how a bus-ID is written, whatever the values. */
+static bool busid_shaped(const char *s)
 {
-	size_t a = strspn(s, HEX_DIGITS), b;
+	size_t css = strspn(s, "0123456789abcdefABCDEF");
 
-	if (a == 0 || s[a] != '.')
+	if (css < 1 || css > 2 || s[css] != '.' || !isxdigit((unsigned char)s[css + 1]) ||
+	    s[css + 2] != '.')
 		return false;
-	b = strspn(s + a + 1, HEX_DIGITS);
-	if (b == 0 || s[a + 1 + b] != '.')
-		return false;
-	return isxdigit((unsigned char)s[a + 2 + b]);
+	s += css + 3;
+	return strspn(s, "0123456789abcdefABCDEF") == 4 && s[4] == '\0';
 }
 
-bool vfc_spec_reads_as_busid(const char *text)
-{
-	return vfc_busid_parse(text, NULL, NULL, NULL) == 0 || looks_like_busid(text);
-}
-
-int vfc_device_new_from_spec(struct vfc_ctx *ctx, const char *spec, struct vfc_device **ret)
+enum vfc_spec_kind vfc_spec_parse(const char *text, unsigned int flags, struct vfc_busid *ret_id,
+				  const char **ret_reason)
 {
 	enum vfc_busid_form form;
+	const char *reason = NULL;
 	struct vfc_busid id;
-	int parsed, r;
 
-	/* A full bus-ID names its device: no tag, which the host chooses, can take it over. */
-	parsed = vfc_busid_parse(spec, &id, &form, NULL);
-	if (parsed == 0 && form != VFC_BUSID_FORM_SHORT)
-		return vfc_device_new_from_busid(ctx, &id, ret);
-
-	r = vfc_device_new_from_tag(ctx, spec, ret);
-	if (r != -ENOENT)
-		return r;
-	if (parsed == 0)
-		return vfc_device_new_from_busid(ctx, &id, ret);
-	return looks_like_busid(spec) ? parsed : -ENOENT;
+	if (!text || !*text || strlen(text) > VFC_TAG_MAX || strchr(text, '\n')) {
+		if (ret_reason)
+			*ret_reason = "a tag is 1 to " STRINGIFY(VFC_TAG_MAX)
+				      " bytes without a newline, a bus-ID 0.n.dddd, fe.n.dddd or dddd";
+		return VFC_SPEC_INVALID;
+	}
+	if (flags & VFC_SPEC_AS_TAG)
+		return VFC_SPEC_TAG;
+	if (vfc_busid_parse(text, &id, &form, &reason) == 0) {
+		if (ret_id)
+			*ret_id = id;
+		return form == VFC_BUSID_FORM_GUEST  ? VFC_SPEC_BUSID
+		       : form == VFC_BUSID_FORM_HOST ? VFC_SPEC_HOSTID
+						     : VFC_SPEC_SHORT;
+	}
+	if (!busid_shaped(text))
+		return VFC_SPEC_TAG;
+	if (ret_reason)
+		*ret_reason = reason;
+	return VFC_SPEC_MALFORMED;
 }
 
-/* "'share0', 'share1'" (display-escaped): the tags the export holds now, or NULL. */
+/* Each state: one word, in words, and what a resolve that meets it says. */
+static const struct {
+	const char *name, *reason;
+	int err;
+} states[] = {
+	[VFC_DEVICE_READY] = { "ready", "ready", 0 },
+	[VFC_DEVICE_CONFIGURED] = { "configured", "tag from the policy file", 0 },
+	[VFC_DEVICE_NO_CCW_DRIVER] = { "no-ccw-driver", "no CCW driver", -ENXIO },
+	[VFC_DEVICE_OFFLINE] = { "offline", "device offline", -ENXIO },
+	[VFC_DEVICE_UNBOUND] = { "unbound", "not bound to virtiofs", -EAGAIN },
+	[VFC_DEVICE_UNEXPORTED] = { "unexported", "tag not exported yet", -EAGAIN },
+	[VFC_DEVICE_NO_EXPORT] = { "no-export", "this kernel does not export tags", -EOPNOTSUPP },
+	[VFC_DEVICE_BAD_TAG] = { "bad-tag", "malformed tag file", -EBADMSG },
+};
+
+static unsigned int state_index(enum vfc_device_state st)
+{
+	return (size_t)st < ARRAY_SIZE(states) && states[st].name ? st : VFC_DEVICE_BAD_TAG;
+}
+
+const char *vfc_spec_state_name(enum vfc_device_state st)
+{
+	return states[state_index(st)].name;
+}
+
+const char *vfc_spec_state_reason(enum vfc_device_state st)
+{
+	return states[state_index(st)].reason;
+}
+
+char *vfc_spec_explain(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev)
+{
+	_cleanup_free_ char *shown = spec ? vfc_escape_display(spec) : NULL, *what = NULL;
+	struct vfc_config *cfg = vfc_ctx_get_config(ctx);
+	char b[VFC_BUSID_STRLEN];
+	char *msg;
+	int r;
+
+	if (spec && !shown)
+		return NULL;
+	vfc_busid_format(vfc_device_get_busid(dev), b);
+	switch (vfc_device_get_state(dev)) {
+	case VFC_DEVICE_READY:
+	case VFC_DEVICE_CONFIGURED:
+		return NULL;
+	case VFC_DEVICE_NO_CCW_DRIVER:
+		r = asprintf(&what, "device %s has no CCW driver: virtio_ccw is not loaded or does "
+				    "not claim it ('modprobe virtio_ccw'; see lscss)",
+			     b);
+		break;
+	case VFC_DEVICE_OFFLINE:
+		r = asprintf(&what, "device %s is offline; set it online with 'chzdev -e %s' or "
+				    "'chccwdev -e %s' (virtio_ccw.no_auto= on the kernel command "
+				    "line keeps it offline at boot)",
+			     b, b, b);
+		break;
+	case VFC_DEVICE_UNBOUND:
+		r = asprintf(&what, "device %s is online but not bound to the virtiofs driver (is "
+				    "module virtiofs loaded? 'modprobe virtiofs')",
+			     b);
+		break;
+	case VFC_DEVICE_UNEXPORTED:
+		r = asprintf(&what, "device %s is bound to virtiofs, but the kernel has not "
+				    "exported its tag yet",
+			     b);
+		break;
+	case VFC_DEVICE_NO_EXPORT:
+		r = asprintf(&what, "cannot tell the tag of device %s: this kernel does not export "
+				    "virtio-fs tags (mainline 6.9 and some distribution kernels "
+				    "do); mount it by tag, or name its tag in %s ('tag %s = TAG')",
+			     b, cfg ? vfc_config_get_path(cfg) : VFC_CONFIG_PATH, b);
+		break;
+	default:
+		r = asprintf(&what, "the kernel's tag file of device %s is malformed", b);
+		break;
+	}
+	if (r < 0)
+		return NULL;
+	if (!spec)
+		return TAKE_PTR(what);
+	return asprintf(&msg, "'%s': %s", shown, what) < 0 ? NULL : msg;
+}
+
+int vfc_spec_devices_coming(struct vfc_ctx *ctx)
+{
+	struct vfc_device **devs = NULL;
+	size_t n = 0;
+	int r, coming = 0;
+
+	r = vfc_device_enumerate(ctx, &devs, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		coming += vfc_device_state_is_coming(vfc_device_get_state(devs[i]));
+	vfc_device_array_free(devs, n);
+	return coming;
+}
+
+/* "'share0', 'share1'" (display-escaped): the tags the export holds now, or why not. */
 static char *exported_tags(struct vfc_ctx *ctx)
 {
 	struct vfc_device **devs = NULL;
 	char *list = NULL, *next;
 	size_t n = 0;
+	int r;
 
-	if (vfc_device_enumerate(ctx, &devs, &n) < 0)
-		return NULL;
+	r = vfc_device_enumerate(ctx, &devs, &n);
+	if (r < 0)
+		return asprintf(&list, "which cannot be listed: %s", strerror(-r)) < 0 ? NULL : list;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *shown = NULL;
 		const char *tag = vfc_device_get_tag(devs[i]);
 
 		if (!tag || !(shown = vfc_escape_display(tag)))
 			continue;
-		if (asprintf(&next, "%s%s'%s'", list ? list : "", list ? ", " : "", shown) < 0) {
+		if (asprintf(&next, "%s%s'%s'", list ? list : "the tags: ", list ? ", " : "",
+			     shown) < 0) {
 			next = NULL;
 			break;
 		}
@@ -85,138 +183,121 @@ static char *exported_tags(struct vfc_ctx *ctx)
 		list = next;
 	}
 	vfc_device_array_free(devs, n);
+	if (!list && asprintf(&list, "none exports one") < 0)
+		return NULL;
 	return list;
 }
 
-char *vfc_spec_strerror(struct vfc_ctx *ctx, const char *spec, int err)
+_printf_format_(2, 3) static char *format(char **ret, const char *fmt, ...)
 {
-	_cleanup_free_ char *shown = vfc_escape_display(spec ? spec : ""), *tags = NULL;
-	_cleanup_udev_device_ struct udev_device *ccw = NULL;
-	const char *reason = NULL, *cutype;
-	char busid[VFC_BUSID_STRLEN], hostid[VFC_BUSID_STRLEN];
-	struct vfc_busid id;
-	char *msg = NULL;
+	va_list ap;
 	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(ret, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		*ret = NULL;
+	return *ret;
+}
+
+/* Why a SPEC of @kind names no device (@err), in one line. */
+static char *lookup_message(struct vfc_ctx *ctx, const char *text, enum vfc_spec_kind kind,
+			    const struct vfc_busid *id, const char *reason, int hidden, int err)
+{
+	_cleanup_free_ char *shown = vfc_escape_display(text ? text : ""), *tags = NULL;
+	char b[VFC_BUSID_STRLEN], h[VFC_BUSID_STRLEN];
+	char *msg = NULL;
 
 	if (!shown)
 		return NULL;
-
-	r = vfc_busid_parse(spec, &id, NULL, &reason);
-	if (r == 0) {
-		vfc_busid_format(&id, busid);
-		vfc_busid_format_host(&id, hostid);
+	if (kind == VFC_SPEC_INVALID && (!text || !*text))
+		return format(&msg, "no SPEC given: %s", reason);
+	if (kind == VFC_SPEC_INVALID && strlen(text) > VFC_TAG_MAX)
+		return format(&msg, "'%s': too long for a tag (%zu bytes, at most %d) and no bus-ID",
+			      shown, strlen(text), VFC_TAG_MAX);
+	if (kind == VFC_SPEC_INVALID)
+		return format(&msg, "'%s': neither a tag nor a bus-ID: %s", shown, reason);
+	if (kind == VFC_SPEC_MALFORMED)
+		return format(&msg, "'%s': not a bus-ID: %s (a tag of this shape is mounted by "
+				    "its device's bus-ID or with 'virtiofs-ccw mount --tag')",
+			      shown, reason);
+	if (vfc_spec_kind_is_busid(kind)) {
+		vfc_busid_format(id, b);
+		vfc_busid_format_host(id, h);
 	}
+	if (vfc_spec_kind_is_busid(kind) && err == -ENODEV && hidden > 0)
+		return format(&msg, "'%s': device %s (host %s) is hidden by cio_ignore; make it "
+				    "visible with 'cio_ignore -r %s' (or for good with 'chzdev -e "
+				    "%s')",
+			      shown, b, h, b, b);
+	if (vfc_spec_kind_is_busid(kind) && err == -ENODEV)
+		return format(&msg, "'%s': no CCW device %s (host %s)", shown, b, h);
+	if (vfc_spec_kind_is_busid(kind) && err == -EMEDIUMTYPE) {
+		_cleanup_udev_device_ struct udev_device *ccw =
+			udev_device_new_from_subsystem_sysname(vfc_ctx_get_udev(ctx), "ccw", b);
+		const char *cutype = ccw ? udev_device_get_sysattr_value(ccw, "cutype") : NULL;
 
-	switch (err) {
-	case -EINVAL:
-	case -ERANGE:
-		if (r == 0)
-			break;
-		if (looks_like_busid(spec)) {
-			/* Meant as a bus-ID: say what is wrong with it first. */
-			r = asprintf(&msg, "'%s': not a bus-ID: %s (and no virtio-fs device has this "
-					   "tag)",
-				     shown, reason);
-			return r < 0 ? NULL : msg;
-		}
-		_fallthrough_;
-	case -ENOENT:
-		if (r == 0)
-			break;
-		if (!vfc_export_exists(ctx))
-			r = asprintf(&msg,
-				     "'%s': this kernel does not export virtio-fs tags to look it "
-				     "up by (mainline 6.9 and some distribution kernels do), and it "
-				     "is not a bus-ID: %s",
-				     shown, reason);
-		else if ((tags = exported_tags(ctx)))
-			r = asprintf(&msg, "'%s': no virtio-fs device has this tag (the tags: %s), "
-					   "and it is not a bus-ID: %s",
-				     shown, tags, reason);
-		else
-			r = asprintf(&msg, "'%s': no virtio-fs device has this tag (none exports "
-					   "one), and it is not a bus-ID: %s",
-				     shown, reason);
-		return r < 0 ? NULL : msg;
-	case -ENODEV:
-		if (r < 0)
-			break;
-		if (vfc_cio_ignore_contains(ctx, &id) > 0)
-			r = asprintf(&msg,
-				     "'%s': device %s (host %s) is hidden by cio_ignore; make it "
-				     "visible with 'cio_ignore -r %s' (or for good with 'chzdev -e "
-				     "%s')",
-				     shown, busid, hostid, busid, busid);
-		else
-			r = asprintf(&msg, "'%s': no CCW device %s (host %s)", shown, busid,
-				     hostid);
-		return r < 0 ? NULL : msg;
-	case -EMEDIUMTYPE:
-		if (r < 0)
-			break;
-		ccw = udev_device_new_from_subsystem_sysname(vfc_ctx_get_udev(ctx), "ccw", busid);
-		cutype = ccw ? udev_device_get_sysattr_value(ccw, "cutype") : NULL;
-		r = asprintf(&msg, "'%s': %s is not a virtio-fs device (control unit %s, expected %s)",
-			     shown, busid, cutype ? cutype : "unknown", VFC_CUTYPE_VIRTIO_FS);
-		return r < 0 ? NULL : msg;
+		return format(&msg, "'%s': %s is not a virtio-fs device (control unit %s, expected "
+				    "%s)",
+			      shown, b, cutype ? cutype : "unknown", VFC_CUTYPE_VIRTIO_FS);
+	}
+	if (kind == VFC_SPEC_TAG && err == -ENOENT && !vfc_export_exists(ctx))
+		return format(&msg, "'%s': this kernel does not export virtio-fs tags to look it up "
+				    "by (mainline 6.9 and some distribution kernels do)",
+			      shown);
+	if (kind == VFC_SPEC_TAG && err == -ENOENT) {
+		tags = exported_tags(ctx);
+		return tags ? format(&msg, "'%s': no virtio-fs device has this tag (%s)", shown, tags)
+			    : NULL;
+	}
+	return format(&msg, "'%s': cannot look it up: %s", shown, strerror(-err));
+}
+
+/* The lookup, with whether cio_ignore hides an absent bus-ID (read once, only then). */
+static int lookup(struct vfc_ctx *ctx, const char *text, unsigned int flags,
+		  enum vfc_spec_kind *ret_kind, struct vfc_busid *ret_id, int *ret_hidden,
+		  struct vfc_device **ret_dev, char **ret_message)
+{
+	const char *reason = NULL;
+	struct vfc_busid id = { 0 };
+	int r, hidden = 0;
+
+	*ret_kind = vfc_spec_parse(text, flags, &id, &reason);
+	*ret_id = id;
+	switch (*ret_kind) {
+	case VFC_SPEC_BUSID:
+	case VFC_SPEC_HOSTID:
+	case VFC_SPEC_SHORT:
+		r = vfc_device_new_from_busid(ctx, &id, ret_dev);
+		if (r == -ENODEV)
+			hidden = vfc_cio_ignore_contains(ctx, &id);
+		break;
+	case VFC_SPEC_TAG:
+		r = vfc_device_new_from_tag(ctx, text, ret_dev);
+		break;
+	case VFC_SPEC_MALFORMED:
+		r = -ERANGE;
+		break;
 	default:
+		r = -EINVAL;
 		break;
 	}
-	if (r == 0 && err == -ENOENT)
-		r = asprintf(&msg, "'%s': no virtio-fs device %s", shown, busid);
-	else
-		r = asprintf(&msg, "'%s': %s", shown, strerror(-err));
-	return r < 0 ? NULL : msg;
+	*ret_hidden = hidden;
+	if (r >= 0 || r == -ENOMEM || !ret_message)
+		return r;
+	*ret_message = lookup_message(ctx, text, *ret_kind, &id, reason, hidden, r);
+	return r;
 }
 
-/* Is some virtio-fs device still on its way to telling its tag? */
-static bool devices_coming(struct vfc_ctx *ctx)
+int vfc_spec_lookup(struct vfc_ctx *ctx, const char *text, unsigned int flags,
+		    struct vfc_device **ret_dev, char **ret_message)
 {
-	struct vfc_device **devs = NULL;
-	bool coming = false;
-	size_t n = 0;
+	enum vfc_spec_kind kind;
+	struct vfc_busid id;
+	int hidden;
 
-	if (vfc_device_enumerate(ctx, &devs, &n) < 0)
-		return false;
-	for (size_t i = 0; i < n && !coming; i++) {
-		switch (vfc_device_get_state(devs[i])) {
-		case VFC_DEVICE_NO_CCW_DRIVER:
-		case VFC_DEVICE_OFFLINE:
-		case VFC_DEVICE_UNBOUND:
-		case VFC_DEVICE_UNEXPORTED:
-			coming = true;
-			break;
-		default:
-			break;
-		}
-	}
-	vfc_device_array_free(devs, n);
-	return coming;
-}
-
-/* Each state as one word and in words. */
-static const struct {
-	const char *name, *reason;
-} states[] = {
-	[VFC_DEVICE_READY] = { "ready", "ready" },
-	[VFC_DEVICE_CONFIGURED] = { "configured", "tag from the policy file" },
-	[VFC_DEVICE_NO_CCW_DRIVER] = { "no-ccw-driver", "no CCW driver" },
-	[VFC_DEVICE_OFFLINE] = { "offline", "device offline" },
-	[VFC_DEVICE_UNBOUND] = { "unbound", "not bound to virtiofs" },
-	[VFC_DEVICE_UNEXPORTED] = { "unexported", "tag not exported yet" },
-	[VFC_DEVICE_NO_EXPORT] = { "no-export", "this kernel does not export tags" },
-	[VFC_DEVICE_BAD_TAG] = { "bad-tag", "malformed tag file" },
-};
-
-const char *vfc_spec_state_name(enum vfc_device_state st)
-{
-	return (size_t)st < ARRAY_SIZE(states) && states[st].name ? states[st].name : "bad-tag";
-}
-
-const char *vfc_spec_state_reason(enum vfc_device_state st)
-{
-	return (size_t)st < ARRAY_SIZE(states) && states[st].reason ? states[st].reason
-								    : "malformed tag file";
+	return lookup(ctx, text, flags, &kind, &id, &hidden, ret_dev, ret_message);
 }
 
 void vfc_spec_clear(struct vfc_spec *s)
@@ -226,137 +307,50 @@ void vfc_spec_clear(struct vfc_spec *s)
 	*s = (struct vfc_spec){ 0 };
 }
 
-static int resolved(struct vfc_spec *ret, const char *tag, bool plain, bool can_wait)
-{
-	ret->tag = strdup(tag);
-	if (!ret->tag)
-		return -ENOMEM;
-	ret->plain = plain;
-	ret->can_wait = can_wait;
-	return 0;
-}
-
-_printf_format_(4, 5) static int refused(struct vfc_spec *ret, int err, bool can_wait,
-					 const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&ret->message, fmt, ap) < 0)
-		ret->message = NULL;
-	va_end(ap);
-	ret->can_wait = can_wait;
-	return err;
-}
-
-/* Why the device a SPEC named has no tag to mount (yet), or its tag. */
-static int device_tag(struct vfc_ctx *ctx, const char *spec, struct vfc_device *dev,
-		      struct vfc_spec *ret)
-{
-	_cleanup_free_ char *shown = vfc_escape_display(spec);
-	char busid[VFC_BUSID_STRLEN];
-	struct vfc_config *cfg = vfc_ctx_get_config(ctx);
-
-	if (!shown)
-		return -ENOMEM;
-	vfc_busid_format(vfc_device_get_busid(dev), busid);
-	switch (vfc_device_get_state(dev)) {
-	case VFC_DEVICE_READY:
-	case VFC_DEVICE_CONFIGURED:
-		return resolved(ret, vfc_device_get_tag(dev), false, false);
-	case VFC_DEVICE_NO_CCW_DRIVER:
-		return refused(ret, -ENXIO, true,
-			       "'%s': device %s has no CCW driver: virtio_ccw is not loaded or "
-			       "does not claim it ('modprobe virtio_ccw'; see lscss)",
-			       shown, busid);
-	case VFC_DEVICE_OFFLINE:
-		return refused(ret, -ENXIO, true,
-			       "'%s': device %s is offline; set it online with 'chzdev -e %s' or "
-			       "'chccwdev -e %s' (virtio_ccw.no_auto= on the kernel command line "
-			       "keeps it offline at boot)",
-			       shown, busid, busid, busid);
-	case VFC_DEVICE_UNBOUND:
-		return refused(ret, -EAGAIN, true,
-			       "'%s': device %s is online but not bound to the virtiofs driver "
-			       "(is module virtiofs loaded? 'modprobe virtiofs')",
-			       shown, busid);
-	case VFC_DEVICE_UNEXPORTED:
-		return refused(ret, -EAGAIN, true,
-			       "'%s': device %s is bound to virtiofs, but the kernel has not "
-			       "exported its tag yet",
-			       shown, busid);
-	case VFC_DEVICE_NO_EXPORT:
-		return refused(ret, -EOPNOTSUPP, false,
-			       "'%s': cannot tell the tag of device %s: this kernel does not export "
-			       "virtio-fs tags (mainline 6.9 and some distribution kernels do); "
-			       "mount it by tag, or name its tag in %s ('tag %s = TAG')",
-			       shown, busid, cfg ? vfc_config_get_path(cfg) : VFC_CONFIG_PATH, busid);
-	case VFC_DEVICE_BAD_TAG:
-		break;
-	}
-	return refused(ret, -EBADMSG, false, "'%s': the kernel's tag file of device %s is malformed",
-		       shown, busid);
-}
-
-int vfc_spec_resolve(struct vfc_ctx *ctx, const char *spec, struct vfc_spec *ret)
+int vfc_spec_resolve(struct vfc_ctx *ctx, const char *text, unsigned int flags,
+		     struct vfc_spec *ret)
 {
 	struct vfc_device *dev = NULL;
-	enum vfc_busid_form form;
-	struct vfc_busid id;
-	int r;
+	enum vfc_device_state st;
+	int r, hidden;
 
 	*ret = (struct vfc_spec){ 0 };
-	r = vfc_device_new_from_spec(ctx, spec, &dev);
+	r = lookup(ctx, text, flags, &ret->kind, &ret->id, &hidden, &dev, &ret->message);
 	if (r == -ENOMEM)
 		return r;
-	if (r == -ENOENT) {
-		/* Neither a device's tag nor a bus-ID: a plain tag, for the kernel to judge. */
-		if (!*spec || strlen(spec) > VFC_TAG_MAX || strchr(spec, '\n')) {
-			ret->message = vfc_spec_strerror(ctx, spec, -EINVAL);
-			return -EINVAL;
+	if (r == -ENOENT && ret->kind == VFC_SPEC_TAG) {
+		/* No device is known to have it: a plain tag, for the kernel to judge. */
+		free(ret->message);
+		ret->message = NULL;
+		r = vfc_spec_devices_coming(ctx);
+		if (r < 0) {
+			format(&ret->message, "cannot list the virtio-fs devices: %s", strerror(-r));
+			return r;
 		}
-		return resolved(ret, spec, true, devices_coming(ctx));
+		ret->can_wait = r > 0;
+		ret->plain = true;
+		ret->kernel_judges = !vfc_export_exists(ctx);
+		ret->tag = strdup(text);
+		return ret->tag ? 0 : -ENOMEM;
 	}
-	if ((r == -ENODEV || r == -EMEDIUMTYPE) && !vfc_export_exists(ctx) &&
-	    vfc_busid_parse(spec, NULL, &form, NULL) == 0 && form == VFC_BUSID_FORM_SHORT)
-		/*
-		 * "cafe" reads as device 0.0.cafe, but there is none (or it is no
-		 * virtio-fs device), and this kernel cannot tell whether some
-		 * share has that tag: let the kernel judge it as a tag.
-		 */
-		return resolved(ret, spec, true, devices_coming(ctx));
+	ret->has_id = vfc_spec_kind_is_busid(ret->kind) || r == 0;
 	if (r < 0) {
 		/* An absent device may still come, unless cio_ignore hides it. */
-		ret->can_wait = r == -ENODEV && vfc_busid_parse(spec, &id, NULL, NULL) == 0 &&
-				vfc_cio_ignore_contains(ctx, &id) != 1;
-		ret->message = vfc_spec_strerror(ctx, spec, r);
+		ret->can_wait = r == -ENODEV && hidden != 1;
 		return r;
 	}
-	r = device_tag(ctx, spec, dev, ret);
-	vfc_device_unref(dev);
-	return r;
-}
-
-int vfc_spec_resolve_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_spec *ret)
-{
-	struct vfc_device *dev = NULL;
-	int r;
-
-	*ret = (struct vfc_spec){ 0 };
-	if (!*tag || strlen(tag) > VFC_TAG_MAX || strchr(tag, '\n')) {
-		_cleanup_free_ char *shown = vfc_escape_display(tag);
-
-		return refused(ret, -EINVAL, false, "'%s': not a tag: 1 to %d bytes, no newline",
-			       shown ? shown : "", VFC_TAG_MAX);
+	ret->id = *vfc_device_get_busid(dev);
+	st = vfc_device_get_state(dev);
+	ret->has_device = true;
+	ret->state = st;
+	r = states[state_index(st)].err;
+	if (r == 0) {
+		ret->tag = strdup(vfc_device_get_tag(dev));
+		r = ret->tag ? 0 : -ENOMEM;
+	} else {
+		ret->can_wait = vfc_device_state_is_coming(st);
+		ret->message = vfc_spec_explain(ctx, text, dev);
 	}
-	r = vfc_device_new_from_tag(ctx, tag, &dev);
-	if (r == -ENOENT)
-		return resolved(ret, tag, true, devices_coming(ctx));
-	if (r < 0) {
-		ret->message = vfc_spec_strerror(ctx, tag, r);
-		return r;
-	}
-	r = device_tag(ctx, tag, dev, ret);
 	vfc_device_unref(dev);
 	return r;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "fstab.h"
 #include "macro.h"
 #include "mount.h"
 #include "mounttab.h"
@@ -43,13 +44,105 @@ static int umount_target(const struct vfc_mount_req *req, const char *target,
 	return 0;
 }
 
+/* Unmount each of @targets (taken). */
+static int umount_all(const struct vfc_mount_req *req, char **targets, size_t n,
+		      struct vfc_mount_result *res)
+{
+	size_t done = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct vfc_mount_result one = { 0 };
+
+		if (umount_target(req, targets[i], &one) == 0)
+			done++;
+		else if (!res->message)
+			/* Keep the first failure's words. */
+			vfc_mount_result_fail_take(res, -EIO, one.excode, TAKE_PTR(one.message));
+		vfc_mount_result_clear(&one);
+	}
+	strv_free(targets);
+	if (done == n) {
+		res->excode = MNT_EX_SUCCESS;
+		return 0;
+	}
+	res->excode = done ? MNT_EX_SOMEOK : MNT_EX_FAIL;
+	return -EIO;
+}
+
+/*
+ * Where the device at @id is mounted, told without its tag: our marks
+ * (mounttab.h) and the fstab lines that name its bus-ID, each where it is
+ * a virtiofs mount now. Newest auto-mounts first.
+ */
+static int busid_targets(struct vfc_ctx *ctx, const struct vfc_busid *id, char ***ret,
+			 size_t *ret_n)
+{
+	_cleanup_strv_free_ char **v = NULL;
+	struct vfc_mounttab_auto *m = NULL;
+	struct vfc_fstab_entry *e = NULL;
+	size_t nm = 0, ne = 0, n = 0;
+	int r;
+
+	vfc_ctx_reset_mountinfo(ctx);
+	r = vfc_mounttab_get_auto(ctx, &m, &nm);
+	for (size_t i = 0; i < nm && r >= 0; i++)
+		if (vfc_busid_cmp(&m[i].id, id) == 0)
+			r = strv_push(&v, &n, strdup(m[i].target));
+	vfc_mounttab_auto_free(m, nm);
+	if (r >= 0)
+		r = vfc_fstab_read(ctx, &e, &ne);
+	for (size_t i = 0; i < ne && r >= 0; i++) {
+		char path[PATH_MAX];
+		const char *fstype = NULL;
+		bool listed = false;
+
+		if (!vfc_fstab_source_names(e[i].spec, id, NULL) || !realpath(e[i].target, path) ||
+		    vfc_mounttab_find_target(ctx, path, &fstype, NULL, NULL) < 0 ||
+		    !fstype || strcmp(fstype, VFC_FSTYPE) != 0)
+			continue;
+		for (size_t k = 0; k < n && !listed; k++)
+			listed = strcmp(v[k], path) == 0;
+		if (!listed)
+			r = strv_push(&v, &n, strdup(path));
+	}
+	vfc_fstab_entries_free(e, ne);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(v);
+	*ret_n = n;
+	return 0;
+}
+
+/* A SPEC naming a device by bus-ID that tells no tag now (offline, gone). */
+static int umount_busid(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *arg,
+			const struct vfc_spec *spec, struct vfc_mount_result *res)
+{
+	_cleanup_free_ char *shown = vfc_escape_display(arg);
+	char **targets = NULL, b[VFC_BUSID_STRLEN];
+	size_t n = 0;
+	int r;
+
+	r = busid_targets(ctx, &spec->id, &targets, &n);
+	if (r < 0)
+		return vfc_mount_result_fail(res, r, MNT_EX_SYSERR, "cannot read fstab or the mount "
+				    "table: %s", strerror(-r));
+	if (n > 0)
+		return umount_all(req, targets, n, res);
+	strv_free(targets);
+	return vfc_mount_result_fail(res, -ENOENT, MNT_EX_FAIL,
+		    "'%s': device %s tells no tag now (%s), and neither fstab nor an auto-mount "
+		    "says where it is mounted: unmount it by its mountpoint (findmnt -t virtiofs)",
+		    shown ? shown : "", vfc_busid_format(&spec->id, b),
+		    spec->has_device ? vfc_spec_state_reason(spec->state) : "no such device");
+}
+
 int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res)
 {
 	char path[PATH_MAX], **targets = NULL;
 	const char *arg = req->spec;
 	const char *fstype, *source;
 	struct vfc_spec spec;
-	int r, n, done = 0;
+	int r, n;
 
 	*res = (struct vfc_mount_result){ 0 };
 	if (!arg || !*arg)
@@ -74,17 +167,22 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 		}
 	}
 
-	r = vfc_spec_resolve(ctx, arg, &spec);
-	res->tag = TAKE_PTR(spec.tag);
+	r = vfc_spec_resolve(ctx, arg, 0, &spec);
 	if (r == -ENOMEM) {
 		vfc_spec_clear(&spec);
 		return vfc_mount_result_fail(res, r, MNT_EX_SYSERR, "out of memory");
+	}
+	if (r < 0 && spec.has_id && vfc_spec_kind_is_busid(spec.kind)) {
+		r = umount_busid(ctx, req, arg, &spec, res);
+		vfc_spec_clear(&spec);
+		return r;
 	}
 	if (r < 0) {
 		vfc_mount_result_fail_take(res, r, MNT_EX_FAIL, TAKE_PTR(spec.message));
 		vfc_spec_clear(&spec);
 		return r;
 	}
+	res->tag = TAKE_PTR(spec.tag);
 	vfc_spec_clear(&spec);
 
 	/* Newest first, so that stacked mounts come off in order. */
@@ -103,23 +201,5 @@ int vfc_umount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_
 		return vfc_mount_result_fail(res, -ENOENT, MNT_EX_FAIL, "tag '%s' is not mounted",
 			    shown ? shown : "");
 	}
-	for (int i = 0; i < n; i++) {
-		struct vfc_mount_result one = { 0 };
-
-		if (umount_target(req, targets[i], &one) == 0) {
-			done++;
-		} else {
-			/* Keep the first failure's words. */
-			if (!res->message)
-				vfc_mount_result_fail_take(res, -EIO, one.excode, TAKE_PTR(one.message));
-		}
-		vfc_mount_result_clear(&one);
-	}
-	strv_free(targets);
-	if (done == n) {
-		res->excode = MNT_EX_SUCCESS;
-		return 0;
-	}
-	res->excode = done ? MNT_EX_SOMEOK : MNT_EX_FAIL;
-	return -EIO;
+	return umount_all(req, targets, (size_t)n, res);
 }

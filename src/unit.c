@@ -11,6 +11,7 @@
 #include "export.h"
 #include "fstab.h"
 #include "macro.h"
+#include "spec.h"
 #include "unit.h"
 
 char *vfc_unit_alias_busid(const struct vfc_busid *id)
@@ -29,12 +30,15 @@ char *vfc_unit_alias_tag(const char *tag)
 
 int vfc_unit_line_alias(struct vfc_ctx *ctx, const char *spec, char **ret)
 {
+	enum vfc_spec_kind kind;
 	struct vfc_busid id;
 	char *p = NULL;
 
-	if (vfc_busid_parse(spec, &id, NULL, NULL) == 0)
+	kind = vfc_spec_parse(spec, 0, &id, NULL);
+	if (vfc_spec_kind_is_busid(kind))
 		p = vfc_unit_alias_busid(&id);
-	else if (vfc_export_exists(ctx) || vfc_config_find_tag(vfc_ctx_get_config(ctx), spec))
+	else if (kind == VFC_SPEC_TAG &&
+		 (vfc_export_exists(ctx) || vfc_config_find_tag(vfc_ctx_get_config(ctx), spec)))
 		p = vfc_unit_alias_tag(spec);
 	else {
 		*ret = NULL;

@@ -127,20 +127,12 @@ static int device_settled(struct vfc_ctx *ctx, void *userdata)
 
 	w->dev = vfc_device_unref(w->dev);
 	r = w->kernel_name ? vfc_device_new_from_kernel_name(ctx, w->name, &w->dev)
-			   : vfc_device_new_from_spec(ctx, w->name, &w->dev);
+			   : vfc_spec_lookup(ctx, w->name, 0, &w->dev, NULL);
 	if (r == -ENODEV)
 		return 0;
 	if (r < 0)
 		return r;
-	switch (vfc_device_get_state(w->dev)) {
-	case VFC_DEVICE_NO_CCW_DRIVER:
-	case VFC_DEVICE_OFFLINE:
-	case VFC_DEVICE_UNBOUND:
-	case VFC_DEVICE_UNEXPORTED:
-		return 0;
-	default:
-		return 1;
-	}
+	return !vfc_device_state_is_coming(vfc_device_get_state(w->dev));
 }
 
 int vfc_wait_for_device(struct vfc_ctx *ctx, const char *name, bool kernel_name, int timeout_ms,

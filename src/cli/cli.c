@@ -101,10 +101,10 @@ int cli_devices(struct vfc_ctx *ctx, char **specs, int nspecs, struct vfc_device
 	if (!devs)
 		return MNT_EX_SYSERR;
 	for (int i = 0; i < nspecs; i++) {
-		r = vfc_device_new_from_spec(ctx, specs[i], &devs[n]);
-		if (r < 0) {
-			_cleanup_free_ char *msg = vfc_spec_strerror(ctx, specs[i], r);
+		_cleanup_free_ char *msg = NULL;
 
+		r = vfc_spec_lookup(ctx, specs[i], 0, &devs[n], &msg);
+		if (r < 0) {
 			cli_error("%s", msg ? msg : strerror(-r));
 			if (ret != MNT_EX_SYSERR)
 				ret = r == -ENOMEM ? MNT_EX_SYSERR : MNT_EX_FAIL;

@@ -55,7 +55,7 @@ static int print_line(struct vfc_device *dev, bool by_busid, const char *base, c
 	}
 	target = vfc_escape_subdir(base, tag);
 	/* A tag that reads as a bus-ID would name another device: use the bus-ID. */
-	msrc = vfc_escape_fstab(by_busid || vfc_spec_reads_as_busid(tag) ? busid : tag);
+	msrc = vfc_escape_fstab(by_busid || vfc_spec_parse(tag, 0, NULL, NULL) != VFC_SPEC_TAG ? busid : tag);
 	mtarget = target ? vfc_escape_fstab(target) : NULL;
 	mopts = vfc_escape_fstab(opts);
 	if (!msrc || !mtarget || !mopts)

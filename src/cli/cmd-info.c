@@ -76,15 +76,11 @@ static char *next_step(struct vfc_ctx *ctx, struct vfc_device *dev,
 {
 	const char *const *mp = vfc_device_get_mountpoints(dev);
 	char busid[VFC_BUSID_STRLEN], *s = NULL;
-	struct vfc_spec sp;
 
 	vfc_busid_format(vfc_device_get_busid(dev), busid);
-	if (vfc_spec_resolve(ctx, busid, &sp) < 0) {
-		s = sp.message ? strdup(sp.message) : NULL;
-		vfc_spec_clear(&sp);
+	s = vfc_spec_explain(ctx, NULL, dev);
+	if (s)
 		return s;
-	}
-	vfc_spec_clear(&sp);
 	if (mp && mp[0])
 		return strdup("none: it is mounted");
 	if (line && asprintf(&s, "mount %s (its fstab line)", line->target) >= 0)
@@ -248,10 +244,10 @@ int cli_list_info(struct vfc_ctx *ctx, const char *spec, bool json)
 	struct vfc_device *dev = NULL;
 	int r;
 
-	r = vfc_device_new_from_spec(ctx, spec, &dev);
-	if (r < 0) {
-		_cleanup_free_ char *msg = vfc_spec_strerror(ctx, spec, r);
+	_cleanup_free_ char *msg = NULL;
 
+	r = vfc_spec_lookup(ctx, spec, 0, &dev, &msg);
+	if (r < 0) {
 		cli_error("%s", msg ? msg : "out of memory");
 		return r == -ENOMEM ? MNT_EX_SYSERR : MNT_EX_FAIL;
 	}

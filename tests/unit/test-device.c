@@ -23,7 +23,7 @@
 static struct vfc_device *by_spec(struct vfc_ctx *ctx, const char *spec)
 {
 	struct vfc_device *dev = NULL;
-	int r = vfc_device_new_from_spec(ctx, spec, &dev);
+	int r = vfc_spec_lookup(ctx, spec, 0, &dev, NULL);
 
 	if (r != 0)
 		fail_msg("spec '%s': %s", spec, strerror(-r));
@@ -172,10 +172,10 @@ static void test_lookup_errors(void **state)
 		{ "fe.0.5abc", -ENODEV, "hidden by cio_ignore; make it visible with 'cio_ignore -r 0.0.5abc'" },
 		{ "0.1.1234", -ENODEV, "cio_ignore -r 0.1.1234" },
 		{ "0.1.1235", -ENODEV, "no CCW device 0.1.1235" },
-		{ "0.4.1a12", -ERANGE, "subchannel set must be 0-3" },
-		{ "0.0.1a12x", -EINVAL, "not a bus-ID: expected 0.n.dddd" },
+		{ "0.4.1a12", -ERANGE, "not a bus-ID: subchannel set must be 0-3" },
+		{ "0.0.1a12x", -ENOENT, "'0.0.1a12x': no virtio-fs device has this tag" },
 		{ "nope", -ENOENT, "no virtio-fs device has this tag" },
-		{ "", -ENOENT, "empty" },
+		{ "", -EINVAL, "no SPEC given" },
 		{ "share\x1b[2J", -ENOENT, "'share\\x1b[2J'" }, /* no raw escapes in messages */
 	};
 	struct vfc_ctx *ctx = ctx_on_tree("mixed");
@@ -183,11 +183,10 @@ static void test_lookup_errors(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct vfc_device *dev = NULL;
-		char *msg;
+		char *msg = NULL;
 
-		assert_int_equal(vfc_device_new_from_spec(ctx, cases[i].spec, &dev), cases[i].err);
+		assert_int_equal(vfc_spec_lookup(ctx, cases[i].spec, 0, &dev, &msg), cases[i].err);
 		assert_null(dev);
-		msg = vfc_spec_strerror(ctx, cases[i].spec, cases[i].err);
 		assert_non_null(msg);
 		if (!strstr(msg, cases[i].msg_part))
 			fail_msg("'%s': message '%s' lacks '%s'", cases[i].spec, msg,

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "macro.h"
 #include "device.h"
 #include "spec.h"
 
@@ -40,7 +41,7 @@ static void resolves_as(struct vfc_ctx *ctx, const char *spec, const char *tag, 
 {
 	struct vfc_spec s;
 
-	if (vfc_spec_resolve(ctx, spec, &s) != 0)
+	if (vfc_spec_resolve(ctx, spec, 0, &s) != 0)
 		fail_msg("'%s' did not resolve: %s", spec, s.message ? s.message : "?");
 	assert_string_equal(s.tag, tag);
 	assert_null(s.message);
@@ -59,7 +60,7 @@ static void refuses(struct vfc_ctx *ctx, const char *spec, int err, bool can_wai
 {
 	struct vfc_spec s;
 
-	assert_int_equal(vfc_spec_resolve(ctx, spec, &s), err);
+	assert_int_equal(vfc_spec_resolve(ctx, spec, 0, &s), err);
 	assert_null(s.tag);
 	assert_non_null(s.message);
 	if (!strstr(s.message, msg_part))
@@ -82,24 +83,126 @@ static void test_resolve_612(void **state)
 	/* Neither a device's tag nor a bus-ID: passed on, and nothing is coming. */
 	resolves_as(ctx, "not-here-yet", "not-here-yet", true, false);
 	resolves_as(ctx, "my.share.v2", "my.share.v2", true, false);
-	refuses(ctx, "0123456789012345678901234567890123456", -EINVAL, false, "not a bus-ID");
-	refuses(ctx, "", -EINVAL, false, "empty");
+	refuses(ctx, "0123456789012345678901234567890123456", -EINVAL, false,
+		"too long for a tag (37 bytes, at most 36)");
+	refuses(ctx, "", -EINVAL, false, "no SPEC given");
 	refuses(ctx, "0.0.0000", -EMEDIUMTYPE, false, "control unit 3832/01");
 	vfc_ctx_unref(ctx);
 }
 
-/* Text written as a bus-ID is one: a typo is an error, never a tag to wait for. */
+/* The grammar alone: what a text names, before any lookup. */
+static void test_grammar(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned int flags;
+		enum vfc_spec_kind kind;
+	} cases[] = {
+		{ "0.0.1a12", 0, VFC_SPEC_BUSID },
+		{ "0.3.FFFF", 0, VFC_SPEC_BUSID },
+		{ "0.0.1a", 0, VFC_SPEC_BUSID },
+		{ "fe.1.0042", 0, VFC_SPEC_HOSTID },
+		{ "1A12", 0, VFC_SPEC_SHORT },
+		{ "cafe", 0, VFC_SPEC_SHORT },
+		/* the exact shape of a bus-ID, a field out of range: refused */
+		{ "0.4.1a12", 0, VFC_SPEC_MALFORMED },
+		{ "1.0.1a12", 0, VFC_SPEC_MALFORMED },
+		{ "ff.0.1a12", 0, VFC_SPEC_MALFORMED },
+		/* versions, addresses, typos of another shape: tags */
+		{ "2024.01.15", 0, VFC_SPEC_TAG },
+		{ "10.0.0.1", 0, VFC_SPEC_TAG },
+		{ "a.b.c", 0, VFC_SPEC_TAG },
+		{ "1.2.3", 0, VFC_SPEC_TAG },
+		{ "0.0.1a12x", 0, VFC_SPEC_TAG },
+		{ "00.0.01a12", 0, VFC_SPEC_TAG },
+		{ "0.0.1a12 ", 0, VFC_SPEC_TAG },
+		{ "cafe1", 0, VFC_SPEC_TAG },
+		{ "LABEL=x", 0, VFC_SPEC_TAG },
+		{ "/srv", 0, VFC_SPEC_TAG },
+		{ "-rf", 0, VFC_SPEC_TAG },
+		{ "012345678901234567890123456789012345", 0, VFC_SPEC_TAG },
+		/* nothing at all */
+		{ "", 0, VFC_SPEC_INVALID },
+		{ "0123456789012345678901234567890123456", 0, VFC_SPEC_INVALID },
+		{ "a\nb", 0, VFC_SPEC_INVALID },
+		/* mount --tag */
+		{ "0.0.1a12", VFC_SPEC_AS_TAG, VFC_SPEC_TAG },
+		{ "0.4.1a12", VFC_SPEC_AS_TAG, VFC_SPEC_TAG },
+		{ "", VFC_SPEC_AS_TAG, VFC_SPEC_INVALID },
+	};
+	struct vfc_busid id;
+	const char *reason;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum vfc_spec_kind k = vfc_spec_parse(cases[i].text, cases[i].flags, NULL, NULL);
+
+		if (k != cases[i].kind)
+			fail_msg("'%s' (flags %u): kind %d, expected %d", cases[i].text,
+				 cases[i].flags, k, cases[i].kind);
+	}
+	assert_int_equal(vfc_spec_parse("fe.2.beef", 0, &id, NULL), VFC_SPEC_HOSTID);
+	assert_int_equal(id.ssid, 2);
+	assert_int_equal(id.devno, 0xbeef);
+	reason = NULL;
+	assert_int_equal(vfc_spec_parse("0.4.1a12", 0, NULL, &reason), VFC_SPEC_MALFORMED);
+	assert_string_equal(reason, "subchannel set must be 0-3");
+}
+
+/* Text of a bus-ID's exact shape is one or an error; other text is a tag. */
 static void test_lookalikes(void **state)
 {
 	struct vfc_ctx *ctx = new_ctx("612");
 
 	(void)state;
-	refuses(ctx, "0.4.1a12", -ERANGE, false, "subchannel set must be 0-3");
-	refuses(ctx, "0.0.1a12x", -EINVAL, false, "expected 0.n.dddd, fe.n.dddd or dddd");
-	refuses(ctx, "00.0.01a12", -EINVAL, false, "expected 0.n.dddd");
+	refuses(ctx, "0.4.1a12", -ERANGE, false, "'0.4.1a12': not a bus-ID: subchannel set must be 0-3");
 	refuses(ctx, "1.0.1a12", -ERANGE, false, "channel subsystem must be 0");
-	refuses(ctx, "a.b.c", -ERANGE, false, "not a bus-ID");
-	refuses(ctx, "0.0.1a12x", -EINVAL, false, "'0.0.1a12x': not a bus-ID: expected");
+	refuses(ctx, "ff.0.1a12", -ERANGE, false, "virtiofs-ccw mount --tag");
+	/* A version, an address: tags no device has here, nothing coming. */
+	resolves_as(ctx, "2024.01.15", "2024.01.15", true, false);
+	resolves_as(ctx, "10.0.0.1", "10.0.0.1", true, false);
+	resolves_as(ctx, "a.b.c", "a.b.c", true, false);
+	resolves_as(ctx, "0.0.1a12x", "0.0.1a12x", true, false);
+	vfc_ctx_unref(ctx);
+
+	/* ... and shares that have them. */
+	ctx = new_ctx("short");
+	resolves(ctx, "2024.01.15", "2024.01.15");
+	resolves(ctx, "10.0.0.1", "10.0.0.1");
+	vfc_ctx_unref(ctx);
+
+	/* Where the kernel tells no tags, they go to it as they are, at once. */
+	ctx = new_ctx("61");
+	{
+		struct vfc_spec s;
+
+		assert_int_equal(vfc_spec_resolve(ctx, "2024.01.15", 0, &s), 0);
+		assert_true(s.plain);
+		assert_true(s.kernel_judges);
+		assert_string_equal(s.tag, "2024.01.15");
+		vfc_spec_clear(&s);
+	}
+	vfc_ctx_unref(ctx);
+}
+
+/* dddd is the device at 0.0.dddd, whatever tags other devices have. */
+static void test_short_form(void **state)
+{
+	struct vfc_ctx *ctx = new_ctx("short");
+	struct vfc_spec s;
+
+	(void)state;
+	resolves(ctx, "1a12", "data");
+	resolves(ctx, "1A12", "data");
+	/* the share tagged "1a12" is its bus-ID's, or a tag's by --tag */
+	resolves(ctx, "0.0.0003", "1a12");
+	assert_int_equal(vfc_spec_resolve(ctx, "1a12", VFC_SPEC_AS_TAG, &s), 0);
+	assert_string_equal(s.tag, "1a12");
+	assert_false(s.plain);
+	assert_int_equal(s.id.devno, 3);
+	vfc_spec_clear(&s);
+	/* no device at 0.0.cafe: absent (it may come), not the share tagged "cafe" */
+	refuses(ctx, "cafe", -ENODEV, true, "no CCW device 0.0.cafe");
 	vfc_ctx_unref(ctx);
 }
 
@@ -107,20 +210,28 @@ static void test_lookalikes(void **state)
 static void test_unknown_tag_message(void **state)
 {
 	struct vfc_ctx *ctx = new_ctx("612");
-	char *msg;
+	struct vfc_device *dev = NULL;
+	char *msg = NULL;
 
 	(void)state;
-	msg = vfc_spec_strerror(ctx, "nosuch", -ENOENT);
+	assert_int_equal(vfc_spec_lookup(ctx, "nosuch", 0, &dev, &msg), -ENOENT);
 	assert_string_equal(msg, "'nosuch': no virtio-fs device has this tag (the tags: 'share1', "
-				 "'share0', 'share2'), and it is not a bus-ID: expected 0.n.dddd, "
-				 "fe.n.dddd or dddd, with n 0-3 and dddd 1-4 hex digits");
+				 "'share0', 'share2')");
 	free(msg);
 	vfc_ctx_unref(ctx);
 
 	ctx = new_ctx("mixed");
-	msg = vfc_spec_strerror(ctx, "nosuch", -ENOENT);
+	msg = NULL;
+	assert_int_equal(vfc_spec_lookup(ctx, "nosuch", 0, &dev, &msg), -ENOENT);
 	assert_non_null(strstr(msg, "'a/b $(reboot) `id` \\x5cx', "));
 	assert_non_null(strstr(msg, "'\\xff\\xfe-bytes'"));
+	free(msg);
+	vfc_ctx_unref(ctx);
+
+	ctx = new_ctx("61");
+	msg = NULL;
+	assert_int_equal(vfc_spec_lookup(ctx, "nosuch", 0, &dev, &msg), -ENOENT);
+	assert_non_null(strstr(msg, "this kernel does not export virtio-fs tags"));
 	free(msg);
 	vfc_ctx_unref(ctx);
 }
@@ -143,20 +254,20 @@ static void test_busid_authoritative(void **state)
 	{
 		struct vfc_spec s;
 
-		assert_int_equal(vfc_spec_resolve_tag(ctx, "0.0.1a12", &s), 0);
+		assert_int_equal(vfc_spec_resolve(ctx, "0.0.1a12", VFC_SPEC_AS_TAG, &s), 0);
 		assert_string_equal(s.tag, "0.0.1a12");
 		assert_false(s.plain);
 		vfc_spec_clear(&s);
-		assert_int_equal(vfc_spec_resolve_tag(ctx, "share0", &s), 0);
+		assert_int_equal(vfc_spec_resolve(ctx, "share0", VFC_SPEC_AS_TAG, &s), 0);
 		assert_string_equal(s.tag, "share0");
 		vfc_spec_clear(&s);
 		/* no device has it, and 0.0.0002 is still coming */
-		assert_int_equal(vfc_spec_resolve_tag(ctx, "0.4.1a12", &s), 0);
+		assert_int_equal(vfc_spec_resolve(ctx, "0.4.1a12", VFC_SPEC_AS_TAG, &s), 0);
 		assert_true(s.plain);
 		assert_true(s.can_wait);
 		vfc_spec_clear(&s);
-		assert_int_equal(vfc_spec_resolve_tag(ctx, "", &s), -EINVAL);
-		assert_non_null(strstr(s.message, "not a tag"));
+		assert_int_equal(vfc_spec_resolve(ctx, "", VFC_SPEC_AS_TAG, &s), -EINVAL);
+		assert_non_null(strstr(s.message, "no SPEC given"));
 		vfc_spec_clear(&s);
 	}
 	vfc_ctx_unref(ctx);
@@ -180,8 +291,8 @@ static void test_resolve_states(void **state)
 	ctx = new_ctx("61");
 	refuses(ctx, "0.0.1a12", -EOPNOTSUPP, false, "mount it by tag");
 	resolves_as(ctx, "share0", "share0", true, false);
-	/* No device 0.0.cafe, and no export to ask: the kernel judges "cafe". */
-	resolves_as(ctx, "cafe", "cafe", true, false);
+	/* dddd is a bus-ID here too: no device 0.0.cafe (yet), whatever the kernel would say. */
+	refuses(ctx, "cafe", -ENODEV, true, "no CCW device 0.0.cafe");
 	vfc_ctx_unref(ctx);
 
 	ctx = new_ctx("odd");
@@ -212,7 +323,9 @@ static void test_kernel_shapes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grammar),
 		cmocka_unit_test(test_resolve_612),
+		cmocka_unit_test(test_short_form),
 		cmocka_unit_test(test_lookalikes),
 		cmocka_unit_test(test_unknown_tag_message),
 		cmocka_unit_test(test_busid_authoritative),
