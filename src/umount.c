@@ -96,8 +96,11 @@ static int busid_targets(struct vfc_ctx *ctx, const struct vfc_busid *id, char *
 		const char *fstype = NULL;
 		bool listed = false;
 
-		if (!vfc_fstab_source_names(e[i].spec, id, NULL) || !realpath(e[i].target, path) ||
-		    vfc_mounttab_find_target(ctx, path, &fstype, NULL, NULL) < 0 ||
+		if (!vfc_fstab_source_names(e[i].spec, id, NULL))
+			continue;
+		if (!realpath(e[i].target, path))
+			snprintf(path, sizeof(path), "%s", e[i].target);
+		if (vfc_mounttab_find_target(ctx, path, &fstype, NULL, NULL) < 0 ||
 		    !fstype || strcmp(fstype, VFC_FSTYPE) != 0)
 			continue;
 		for (size_t k = 0; k < n && !listed; k++)

@@ -375,6 +375,73 @@ static void test_bad_requests(void **state)
 	vfc_ctx_unref(ctx);
 }
 
+/*
+ * Where the kernel exports no tags, a tag goes to mount(2) at once: a device
+ * still offline must not hold up a share that is there. A tag the kernel
+ * refuses waits only until the deadline, for that device.
+ */
+static void test_61_tag_not_held_up(void **state)
+{
+	struct vfc_mount_req req = { .spec = "share0", .target = "/tmp", .wait_ms = 5000,
+				     .flags = VFC_MOUNT_NOMODLOAD };
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+	long long t0;
+
+	(void)state;
+	point_tree("61off");
+	ctx = new_ctx();
+	expect_mount("share0", KERNEL_OK);
+	t0 = now_ms();
+	assert_int_equal(vfc_mount(ctx, &req, &res), 0);
+	assert_true(now_ms() - t0 < 1000);
+	vfc_mount_result_clear(&res);
+
+	req.spec = "nosuch";
+	req.wait_ms = 400;
+	expect_mount("nosuch", KERNEL_EINVAL);
+	t0 = now_ms();
+	assert_int_equal(vfc_mount(ctx, &req, &res), -EINVAL);
+	assert_true(now_ms() - t0 >= 400);
+	assert_non_null(strstr(res.message, "no virtio-fs device has this tag"));
+	vfc_mount_result_clear(&res);
+	vfc_ctx_unref(ctx);
+}
+
+/* A bus-ID whose device tells no tag now: fstab says where it is, or we say how. */
+static void test_umount_offline(void **state)
+{
+	struct vfc_mount_req req = { .spec = "0.0.beef", .flags = VFC_MOUNT_FAKE };
+	char fstab[] = "/tmp/vfc-fstab-XXXXXX";
+	struct vfc_mount_result res;
+	struct vfc_ctx *ctx;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	point_tree("61off");
+	ctx = new_ctx();
+	assert_int_equal(vfc_umount(ctx, &req, &res), -ENOENT);
+	assert_string_equal(res.message,
+			    "'0.0.beef': device 0.0.beef tells no tag now (device offline), and "
+			    "neither fstab nor an auto-mount says where it is mounted: unmount it "
+			    "by its mountpoint (findmnt -t virtiofs)");
+	vfc_mount_result_clear(&res);
+
+	fd = mkstemp(fstab);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("beef /mnt/share0 virtiofs defaults 0 0\n", f);
+	fclose(f);
+	setenv("LIBMOUNT_FSTAB", fstab, 1);
+	assert_int_equal(vfc_umount(ctx, &req, &res), 0);
+	assert_int_equal(res.excode, MNT_EX_SUCCESS);
+	vfc_mount_result_clear(&res);
+	unsetenv("LIBMOUNT_FSTAB");
+	unlink(fstab);
+	vfc_ctx_unref(ctx);
+}
+
 static void test_umount(void **state)
 {
 	struct vfc_mount_req req = { .spec = "0.0.1a12", .flags = VFC_MOUNT_FAKE };
@@ -416,6 +483,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_wait_for_device, cleanup_copy),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_umount),
+		cmocka_unit_test(test_61_tag_not_held_up),
+		cmocka_unit_test(test_umount_offline),
 	};
 
 	return cmocka_run_group_tests_name("mount", tests, NULL, NULL);
