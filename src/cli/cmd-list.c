@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <libsmartcols/libsmartcols.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -84,6 +85,23 @@ static void usage(FILE *out)
 		     "32 a SPEC is not a virtio-fs device.\n");
 }
 
+/* "BUSID, HOSTID, ...": from infos[] itself, so the message names every column there is. */
+static char *column_names(void)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (size_t i = 0; i < ARRAY_SIZE(infos); i++)
+		len += strlen(infos[i].name) + 2;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	p = s;
+	for (size_t i = 0; i < ARRAY_SIZE(infos); i++)
+		p = stpcpy(stpcpy(p, i ? ", " : ""), infos[i].name);
+	return s;
+}
+
 static int parse_columns(const char *arg, struct list_opts *o)
 {
 	const char *p = arg;
@@ -97,9 +115,10 @@ static int parse_columns(const char *arg, struct list_opts *o)
 			if (strlen(infos[i].name) == len && strncasecmp(infos[i].name, p, len) == 0)
 				break;
 		if (i == ARRAY_SIZE(infos) || len == 0) {
-			cli_error("unknown column '%.*s' in --output; expected one of BUSID, HOSTID, "
-				  "TAG, ONLINE, VIRTIO, MOUNTPOINTS",
-				  (int)len, p);
+			_cleanup_free_ char *names = column_names();
+
+			cli_error("unknown column '%.*s' in --output; expected one of %s", (int)len,
+				  p, names ? names : "the columns of --help");
 			return -EINVAL;
 		}
 		if (o->ncolumns == ARRAY_SIZE(o->columns)) {
