@@ -452,7 +452,12 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 	}
 	ret = cli_devices(ctx, argv + optind, argc - optind, &devs, &n);
 
-	if (ret == MNT_EX_SUCCESS) {
+	/*
+	 * A SPEC that names no share does not hide the ones that do (as lsblk
+	 * and findmnt): they are listed, the exit code still says one failed.
+	 * After a system error nothing is listed, as the list may be short.
+	 */
+	if (ret == MNT_EX_SUCCESS || (ret == MNT_EX_FAIL && n > 0)) {
 		explain_unknown_tags(devs, n);
 		r = o.json ? print_json(&o, devs, n) : print_table(&o, devs, n);
 		if (r < 0) {
