@@ -38,6 +38,17 @@ int vfc_ctx_get_mountinfo(struct vfc_ctx *ctx, struct libmnt_table **ret);
 /* Forget the cached table, e.g. after a mount. */
 void vfc_ctx_reset_mountinfo(struct vfc_ctx *ctx);
 
+/* The runtime directory, where systemd leaves systemd/system (sd_booted(3)). */
+#define VFC_RUN_DIR "/run"
+
+/*
+ * Where lock.h looks whether systemd runs: VFC_RUN_DIR, or a directory a
+ * test made (NULL: back to VFC_RUN_DIR). Not where the lock file is.
+ * Returns 0 or -ENOMEM.
+ */
+int vfc_ctx_set_run_dir(struct vfc_ctx *ctx, const char *dir);
+const char *vfc_ctx_get_run_dir(struct vfc_ctx *ctx);
+
 void vfc_log(struct vfc_ctx *ctx, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

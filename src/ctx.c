@@ -3,6 +3,7 @@
 #include <libmount/libmount.h>
 #include <libudev.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 
 #include "config.h"
@@ -13,6 +14,7 @@ struct vfc_ctx {
 	struct udev *udev;
 	struct libmnt_table *mountinfo;
 	struct vfc_config *config;
+	char *run_dir; /* NULL: VFC_RUN_DIR */
 	vfc_log_fn log_fn;
 	void *log_data;
 	int log_priority;
@@ -52,6 +54,7 @@ struct vfc_ctx *vfc_ctx_unref(struct vfc_ctx *ctx)
 	mnt_unref_table(ctx->mountinfo);
 	vfc_config_unref(ctx->config);
 	udev_unref(ctx->udev);
+	free(ctx->run_dir);
 	free(ctx);
 	return NULL;
 }
@@ -122,4 +125,23 @@ void vfc_ctx_reset_mountinfo(struct vfc_ctx *ctx)
 {
 	mnt_unref_table(ctx->mountinfo);
 	ctx->mountinfo = NULL;
+}
+
+int vfc_ctx_set_run_dir(struct vfc_ctx *ctx, const char *dir)
+{
+	char *copy = NULL;
+
+	if (dir) {
+		copy = strdup(dir);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(ctx->run_dir);
+	ctx->run_dir = copy;
+	return 0;
+}
+
+const char *vfc_ctx_get_run_dir(struct vfc_ctx *ctx)
+{
+	return ctx->run_dir ? ctx->run_dir : VFC_RUN_DIR;
 }
