@@ -188,9 +188,10 @@ static int collect(struct vfc_ctx *ctx, struct vfc_device *dev, struct facts *f)
 			(const char *[]){ "fstab", "all", "none" }[vfc_config_get_automount(cfg)],
 			vfc_config_get_mount_base(cfg));
 	for (size_t i = 0; mp && mp[i] && r == 0; i++)
-		r = add(f, "Mounted on", "mountpoints", "/proc/self/mountinfo", "%s", mp[i]);
+		r = add(f, "Mounted on", "mountpoints", vfc_ctx_get_mountinfo_path(ctx), "%s",
+			mp[i]);
 	if (r == 0 && !(mp && mp[0]))
-		r = add(f, "Mounted on", "mountpoints", "/proc/self/mountinfo", "nowhere");
+		r = add(f, "Mounted on", "mountpoints", vfc_ctx_get_mountinfo_path(ctx), "nowhere");
 	cio = vfc_cio_ignore_contains(ctx, vfc_device_get_busid(dev));
 	if (r == 0)
 		r = add(f, "cio_ignore", "cio_ignore", "/proc/cio_ignore", "%s",
