@@ -30,13 +30,35 @@ struct udev *vfc_ctx_get_udev(struct vfc_ctx *ctx);
 void vfc_ctx_set_config(struct vfc_ctx *ctx, struct vfc_config *cfg);
 struct vfc_config *vfc_ctx_get_config(struct vfc_ctx *ctx);
 
+/* The kernel's mount table. */
+#define VFC_MOUNTINFO_PATH "/proc/self/mountinfo"
+
 /*
- * The kernel's mount table (/proc/self/mountinfo through libmount), parsed on
- * first use and owned by @ctx. Returns 0 or -errno; mounttab.h asks it.
+ * The kernel's mount table (vfc_ctx_get_mountinfo_path() through libmount),
+ * parsed on first use and owned by @ctx. Returns 0 or -errno; mounttab.h asks it.
  */
 int vfc_ctx_get_mountinfo(struct vfc_ctx *ctx, struct libmnt_table **ret);
 /* Forget the cached table, e.g. after a mount. */
 void vfc_ctx_reset_mountinfo(struct vfc_ctx *ctx);
+
+/*
+ * The file read as the mount table and watched for its changes (wait.h):
+ * VFC_MOUNTINFO_PATH, or a test's own file (NULL: back to the default).
+ * Forgets the cached table. Returns 0 or -ENOMEM.
+ */
+int vfc_ctx_set_mountinfo_path(struct vfc_ctx *ctx, const char *path);
+const char *vfc_ctx_get_mountinfo_path(struct vfc_ctx *ctx);
+
+/* The runtime directory, where systemd leaves systemd/system (sd_booted(3)). */
+#define VFC_RUN_DIR "/run"
+
+/*
+ * Where lock.h looks whether systemd runs: VFC_RUN_DIR, or a directory a
+ * test made (NULL: back to VFC_RUN_DIR). Not where the lock file is.
+ * Returns 0 or -ENOMEM.
+ */
+int vfc_ctx_set_run_dir(struct vfc_ctx *ctx, const char *dir);
+const char *vfc_ctx_get_run_dir(struct vfc_ctx *ctx);
 
 void vfc_log(struct vfc_ctx *ctx, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -23,7 +23,10 @@
 /* Overrides VFC_LOCK_PATH (tests); ignored when set-uid. */
 #define VFC_LOCK_ENV "VIRTIOFS_CCW_LOCK"
 
-/* Does systemd run this system (sd_booted(3): /run/systemd/system exists)? */
+/*
+ * Does systemd run this system (sd_booted(3): /run/systemd/system exists)?
+ * vfc_lock_take() asks the same of its ctx's run directory (vfc_ctx_set_run_dir()).
+ */
 bool vfc_lock_systemd_runs(void);
 
 /*

@@ -3,6 +3,7 @@
 #include <libmount/libmount.h>
 #include <libudev.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 
 #include "config.h"
@@ -13,6 +14,8 @@ struct vfc_ctx {
 	struct udev *udev;
 	struct libmnt_table *mountinfo;
 	struct vfc_config *config;
+	char *mountinfo_path; /* NULL: VFC_MOUNTINFO_PATH */
+	char *run_dir;	      /* NULL: VFC_RUN_DIR */
 	vfc_log_fn log_fn;
 	void *log_data;
 	int log_priority;
@@ -52,6 +55,8 @@ struct vfc_ctx *vfc_ctx_unref(struct vfc_ctx *ctx)
 	mnt_unref_table(ctx->mountinfo);
 	vfc_config_unref(ctx->config);
 	udev_unref(ctx->udev);
+	free(ctx->mountinfo_path);
+	free(ctx->run_dir);
 	free(ctx);
 	return NULL;
 }
@@ -96,6 +101,7 @@ struct vfc_config *vfc_ctx_get_config(struct vfc_ctx *ctx)
 
 int vfc_ctx_get_mountinfo(struct vfc_ctx *ctx, struct libmnt_table **ret)
 {
+	const char *path = vfc_ctx_get_mountinfo_path(ctx);
 	struct libmnt_table *tb;
 	int r;
 
@@ -107,9 +113,9 @@ int vfc_ctx_get_mountinfo(struct vfc_ctx *ctx, struct libmnt_table **ret)
 	if (!tb)
 		return -ENOMEM;
 	/* Only the kernel's view: utab's userspace options are not needed here. */
-	r = mnt_table_parse_file(tb, "/proc/self/mountinfo");
+	r = mnt_table_parse_file(tb, path);
 	if (r < 0) {
-		vfc_debug(ctx, "cannot parse /proc/self/mountinfo: %d", r);
+		vfc_debug(ctx, "cannot parse %s: %d", path, r);
 		mnt_unref_table(tb);
 		return r;
 	}
@@ -122,4 +128,43 @@ void vfc_ctx_reset_mountinfo(struct vfc_ctx *ctx)
 {
 	mnt_unref_table(ctx->mountinfo);
 	ctx->mountinfo = NULL;
+}
+
+int vfc_ctx_set_mountinfo_path(struct vfc_ctx *ctx, const char *path)
+{
+	char *copy = NULL;
+
+	if (path) {
+		copy = strdup(path);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(ctx->mountinfo_path);
+	ctx->mountinfo_path = copy;
+	vfc_ctx_reset_mountinfo(ctx);
+	return 0;
+}
+
+const char *vfc_ctx_get_mountinfo_path(struct vfc_ctx *ctx)
+{
+	return ctx->mountinfo_path ? ctx->mountinfo_path : VFC_MOUNTINFO_PATH;
+}
+
+int vfc_ctx_set_run_dir(struct vfc_ctx *ctx, const char *dir)
+{
+	char *copy = NULL;
+
+	if (dir) {
+		copy = strdup(dir);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(ctx->run_dir);
+	ctx->run_dir = copy;
+	return 0;
+}
+
+const char *vfc_ctx_get_run_dir(struct vfc_ctx *ctx)
+{
+	return ctx->run_dir ? ctx->run_dir : VFC_RUN_DIR;
 }

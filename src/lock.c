@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -8,9 +10,20 @@
 
 #include "lock.h"
 
+/* sd_booted(3), in @run_dir: /run, or a test's own. */
+static bool systemd_runs_in(const char *run_dir)
+{
+	char path[PATH_MAX];
+
+	/* A directory too long to name holds no systemd either. */
+	if (snprintf(path, sizeof(path), "%s/systemd/system", run_dir) >= (int)sizeof(path))
+		return false;
+	return access(path, F_OK) == 0;
+}
+
 bool vfc_lock_systemd_runs(void)
 {
-	return access("/run/systemd/system", F_OK) == 0;
+	return systemd_runs_in(VFC_RUN_DIR);
 }
 
 int vfc_lock_take(struct vfc_ctx *ctx, bool always, int *ret_fd)
@@ -19,7 +32,7 @@ int vfc_lock_take(struct vfc_ctx *ctx, bool always, int *ret_fd)
 	int fd, r;
 
 	*ret_fd = -1;
-	if (!always && vfc_lock_systemd_runs())
+	if (!always && systemd_runs_in(vfc_ctx_get_run_dir(ctx)))
 		return 0;
 	if (!path || !*path)
 		path = VFC_LOCK_PATH;

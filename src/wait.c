@@ -78,7 +78,7 @@ int vfc_wait_for(struct vfc_ctx *ctx, int timeout_ms, vfc_wait_check_fn check, v
 	 * to uevents, and to the mount table, which flags each change as
 	 * POLLPRI (proc(5)).
 	 */
-	mfd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	mfd = open(vfc_ctx_get_mountinfo_path(ctx), O_RDONLY | O_CLOEXEC);
 	fd = uevent_socket_open();
 	if (fd < 0)
 		vfc_debug(ctx, "no uevent socket (%s): looking every %d ms", strerror(-fd),

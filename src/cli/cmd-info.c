@@ -26,9 +26,10 @@ struct fact {
 	char *source;	  /* where it was read, or NULL */
 };
 
+/* Grows: a share may be mounted in any number of places (bind mounts into containers). */
 struct facts {
-	struct fact v[24];
-	size_t n;
+	struct fact *v;
+	size_t n, size;
 };
 
 static void facts_clear(struct facts *f)
@@ -37,7 +38,8 @@ static void facts_clear(struct facts *f)
 		free(f->v[i].value);
 		free(f->v[i].source);
 	}
-	f->n = 0;
+	free(f->v);
+	*f = (struct facts){ .v = NULL };
 }
 
 _printf_format_(5, 6) static int add(struct facts *f, const char *key, const char *json,
@@ -48,8 +50,15 @@ _printf_format_(5, 6) static int add(struct facts *f, const char *key, const cha
 	char *raw;
 	int r;
 
-	if (f->n >= ARRAY_SIZE(f->v))
-		return -ENOBUFS;
+	if (f->n == f->size) {
+		size_t size = f->size ? 2 * f->size : 16;
+		struct fact *v = reallocarray(f->v, size, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		f->v = v;
+		f->size = size;
+	}
 	va_start(ap, fmt);
 	r = vasprintf(&raw, fmt, ap);
 	va_end(ap);
@@ -175,9 +184,10 @@ static int collect(struct vfc_ctx *ctx, struct vfc_device *dev, struct facts *f)
 			(const char *[]){ "fstab", "all", "none" }[vfc_config_get_automount(cfg)],
 			vfc_config_get_mount_base(cfg));
 	for (size_t i = 0; mp && mp[i] && r == 0; i++)
-		r = add(f, "Mounted on", "mountpoints", "/proc/self/mountinfo", "%s", mp[i]);
+		r = add(f, "Mounted on", "mountpoints", vfc_ctx_get_mountinfo_path(ctx), "%s",
+			mp[i]);
 	if (r == 0 && !(mp && mp[0]))
-		r = add(f, "Mounted on", "mountpoints", "/proc/self/mountinfo", "nowhere");
+		r = add(f, "Mounted on", "mountpoints", vfc_ctx_get_mountinfo_path(ctx), "nowhere");
 	cio = vfc_cio_ignore_contains(ctx, vfc_device_get_busid(dev));
 	if (r == 0)
 		r = add(f, "cio_ignore", "cio_ignore", "/proc/cio_ignore", "%s",
@@ -240,7 +250,7 @@ static void print_json(const struct facts *f)
 
 int cli_list_info(struct vfc_ctx *ctx, const char *spec, bool json)
 {
-	struct facts f = { .n = 0 };
+	struct facts f = { .v = NULL };
 	struct vfc_device *dev = NULL;
 	int r;
 

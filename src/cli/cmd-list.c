@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <libsmartcols/libsmartcols.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -84,6 +85,23 @@ static void usage(FILE *out)
 		     "32 a SPEC is not a virtio-fs device.\n");
 }
 
+/* "BUSID, HOSTID, ...": from infos[] itself, so the message names every column there is. */
+static char *column_names(void)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (size_t i = 0; i < ARRAY_SIZE(infos); i++)
+		len += strlen(infos[i].name) + 2;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	p = s;
+	for (size_t i = 0; i < ARRAY_SIZE(infos); i++)
+		p = stpcpy(stpcpy(p, i ? ", " : ""), infos[i].name);
+	return s;
+}
+
 static int parse_columns(const char *arg, struct list_opts *o)
 {
 	const char *p = arg;
@@ -97,9 +115,10 @@ static int parse_columns(const char *arg, struct list_opts *o)
 			if (strlen(infos[i].name) == len && strncasecmp(infos[i].name, p, len) == 0)
 				break;
 		if (i == ARRAY_SIZE(infos) || len == 0) {
-			cli_error("unknown column '%.*s' in --output; expected one of BUSID, HOSTID, "
-				  "TAG, ONLINE, VIRTIO, MOUNTPOINTS",
-				  (int)len, p);
+			_cleanup_free_ char *names = column_names();
+
+			cli_error("unknown column '%.*s' in --output; expected one of %s", (int)len,
+				  p, names ? names : "the columns of --help");
 			return -EINVAL;
 		}
 		if (o->ncolumns == ARRAY_SIZE(o->columns)) {
@@ -433,7 +452,12 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 	}
 	ret = cli_devices(ctx, argv + optind, argc - optind, &devs, &n);
 
-	if (ret == MNT_EX_SUCCESS) {
+	/*
+	 * A SPEC that names no share does not hide the ones that do (as lsblk
+	 * and findmnt): they are listed, the exit code still says one failed.
+	 * After a system error nothing is listed, as the list may be short.
+	 */
+	if (ret == MNT_EX_SUCCESS || (ret == MNT_EX_FAIL && n > 0)) {
 		explain_unknown_tags(devs, n);
 		r = o.json ? print_json(&o, devs, n) : print_table(&o, devs, n);
 		if (r < 0) {

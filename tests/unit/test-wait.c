@@ -3,7 +3,9 @@
  * The one wait, under umockdev: its uevent socket is the testbed's, so the
  * test plays the kernel's events (uevent-shaped datagrams to the testbed's
  * event sockets). The wait must look again after a relevant event, not
- * after an unrelated one, and not in between: it never polls.
+ * after an unrelated one, and not in between: it never polls. Its mount
+ * table is a file of the test's own, which never changes: a mount or
+ * unmount on the host must not wake it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -68,11 +70,19 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The mount table: an empty file in the testbed, never the host's. */
 static struct vfc_ctx *new_ctx(void)
 {
+	char path[128];
 	struct vfc_ctx *ctx;
+	FILE *f;
 
+	snprintf(path, sizeof(path), "%s/mountinfo", testbed);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fclose(f), 0);
 	assert_int_equal(vfc_ctx_new(&ctx), 0);
+	assert_int_equal(vfc_ctx_set_mountinfo_path(ctx, path), 0);
 	return ctx;
 }
 
@@ -128,6 +138,26 @@ static void test_events(void **state)
 	vfc_ctx_unref(ctx);
 }
 
+/* No mount table to watch: the uevents still wake it, and only they. */
+static void test_events_no_mount_table(void **state)
+{
+	static const char *const events[] = { "net", "virtiofs", NULL };
+	struct probe p = { .ready_after = 2 };
+	struct vfc_ctx *ctx = new_ctx();
+	long long t0 = now_ms(), dt;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(vfc_ctx_set_mountinfo_path(ctx, "/nonexistent/mountinfo"), 0);
+	assert_int_equal(pthread_create(&t, NULL, later, (void *)events), 0);
+	assert_int_equal(vfc_wait_for(ctx, 10000, check, &p), 1);
+	dt = now_ms() - t0;
+	pthread_join(t, NULL);
+	assert_int_equal(p.calls, 2);
+	assert_true(dt >= 350 && dt < 5000);
+	vfc_ctx_unref(ctx);
+}
+
 /* The check's error ends the wait at once, with that error. */
 static int broken(struct vfc_ctx *ctx, void *userdata)
 {
@@ -151,6 +181,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events_no_mount_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error, setup, teardown),
 	};
 
