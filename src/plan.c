@@ -16,6 +16,7 @@
 #include "fstab.h"
 #include "macro.h"
 #include "mounttab.h"
+#include "spec.h"
 #include "plan.h"
 #include "unit.h"
 
@@ -71,10 +72,9 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 		return 0;
 	}
 	if (!tag) {
-		vfc_notice(ctx,
-			   "%s: tag unknown, nothing to mount (a kernel without tag export "
-			   "needs 'tag %s = TAG' in the policy file)",
-			   busid, busid);
+		_cleanup_free_ char *why = vfc_spec_explain(ctx, NULL, dev);
+
+		vfc_notice(ctx, "%s: nothing to mount: %s", busid, why ? why : "tag unknown");
 		return 0;
 	}
 

@@ -353,37 +353,24 @@ static int print_table(const struct list_opts *o, struct vfc_device **devs, size
 	return r;
 }
 
-/* Tell once why tags are missing, so an empty TAG column is not a mystery. */
-static void explain_unknown_tags(struct vfc_device **devs, size_t n)
+/*
+ * Say why a tag is missing, so an empty TAG column is no mystery: per device
+ * in spec.c's words, and a kernel without the export once.
+ */
+static void explain_unknown_tags(struct vfc_ctx *ctx, struct vfc_device **devs, size_t n)
 {
 	bool not_exported = false;
-	char busid[VFC_BUSID_STRLEN];
 
 	for (size_t i = 0; i < n; i++) {
-		switch (vfc_device_get_state(devs[i])) {
-		case VFC_DEVICE_NO_EXPORT:
+		_cleanup_free_ char *why = NULL;
+
+		if (vfc_device_get_state(devs[i]) == VFC_DEVICE_NO_EXPORT) {
 			not_exported = true;
-			break;
-		case VFC_DEVICE_NO_CCW_DRIVER:
-			cli_note("%s: no CCW driver (virtio_ccw not loaded?): tag unknown",
-				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
-			break;
-		case VFC_DEVICE_UNEXPORTED:
-			cli_note("%s: bound to virtiofs, tag not exported yet",
-				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
-			break;
-		case VFC_DEVICE_UNBOUND:
-			cli_note("%s: not bound to the virtiofs driver (module virtiofs not "
-				 "loaded?): tag unknown",
-				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
-			break;
-		case VFC_DEVICE_BAD_TAG:
-			cli_note("%s: the kernel's tag file is malformed: tag unknown",
-				 vfc_busid_format(vfc_device_get_busid(devs[i]), busid));
-			break;
-		default:
-			break;
+			continue;
 		}
+		why = vfc_spec_explain(ctx, NULL, devs[i]);
+		if (why)
+			cli_note("%s", why);
 	}
 	if (not_exported)
 		cli_note("this kernel does not export virtio-fs tags (mainline 6.9 and some "
@@ -458,7 +445,7 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 	 * After a system error nothing is listed, as the list may be short.
 	 */
 	if (ret == MNT_EX_SUCCESS || (ret == MNT_EX_FAIL && n > 0)) {
-		explain_unknown_tags(devs, n);
+		explain_unknown_tags(ctx, devs, n);
 		r = o.json ? print_json(&o, devs, n) : print_table(&o, devs, n);
 		if (r < 0) {
 			cli_error("cannot print the table: %s", strerror(-r));
