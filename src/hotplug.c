@@ -5,6 +5,7 @@
  * it, and waiting for systemd after it.
  */
 #include <errno.h>
+#include <libmount/libmount.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,6 @@
 #include "device.h"
 #include "hotplug.h"
 #include "lock.h"
-#include "macro.h"
 #include "spec.h"
 #include "wait.h"
 
