@@ -229,7 +229,7 @@ scenario_modload() {
 		expect_rc 0
 		expect_shares cold >/tmp/expected
 		while IFS=$TAB read -r busid hostid tag; do
-			expect_err "$busid: not bound to the virtiofs driver"
+			expect_err "device $busid is online but not bound to the virtiofs driver"
 		done </tmp/expected
 		# Pretending changes nothing, modules included.
 		run virtiofs-ccw mount -f share0 /mnt/m
