@@ -72,30 +72,6 @@ static void use_policy(struct vfc_ctx *ctx, struct vfc_mount_req *req)
 }
 
 /*
- * mount(8) keeps x-* options from its helpers, so an fstab line's
- * VFC_OPT_WAIT never arrives with -o: the line itself (same source and
- * mountpoint) gives the wait when -o names none.
- */
-static int wait_from_fstab(struct vfc_ctx *ctx, struct vfc_mount_req *req)
-{
-	const struct vfc_fstab_entry *fe;
-	struct vfc_fstab_entry *e = NULL;
-	_cleanup_free_ char *msg = NULL;
-	size_t n = 0;
-	int r = 0;
-
-	if (vfc_fstab_read(ctx, &e, &n) < 0)
-		return 0;
-	fe = vfc_fstab_find_line(e, n, req->spec, req->target);
-	if (fe && vfc_mountopts_get_wait(fe->options, &req->default_wait_ms, &msg) < 0) {
-		cli_error("%s: the fstab line's %s", fe->target, msg ? msg : "wait is invalid");
-		r = -EINVAL;
-	}
-	vfc_fstab_entries_free(e, n);
-	return r;
-}
-
-/*
  * Run set-uid root by a user (mount(8) drops its privileges before it runs a
  * helper, so a user fstab line reaches us so): start from nothing the user
  * chose. The environment goes (libmount would read LIBMOUNT_FSTAB and the
@@ -166,6 +142,7 @@ int main(int argc, char **argv)
 		.flags = VFC_MOUNT_HELPER,
 	};
 	_cleanup_free_ char *tag = NULL, *user_target = NULL, *user_options = NULL, *ns_path = NULL;
+	_cleanup_free_ char *msg = NULL;
 	bool verbose = false, restricted = getuid() != geteuid();
 	struct vfc_mount_result res;
 	struct vfc_ctx *ctx;
@@ -255,8 +232,12 @@ int main(int argc, char **argv)
 		return MNT_EX_SYSERR;
 	use_policy(ctx, &req);
 
-	/* At boot, an fstab line may name a device that is still coming up. */
-	if (wait_from_fstab(ctx, &req) < 0) {
+	/*
+	 * At boot, an fstab line may name a device that is still coming up;
+	 * mount(8) keeps the line's wait from us: fstab tells it.
+	 */
+	if (vfc_fstab_get_wait(ctx, req.spec, req.target, &req.default_wait_ms, &msg) < 0) {
+		cli_error("%s", msg ? msg : "the fstab line's wait is invalid");
 		vfc_ctx_unref(ctx);
 		return MNT_EX_USAGE;
 	}
