@@ -81,6 +81,7 @@ comma := ,
 # Tests that stand in for the kernel wrap the one library call that would reach it.
 $(O)/tests/test-modload: TEST_WRAPS := kmod_module_probe_insert_module
 $(O)/tests/test-mount: TEST_WRAPS := mnt_context_mount
+$(O)/tests/test-mountall: TEST_WRAPS := mnt_context_mount
 $(O)/tests/test-automount: TEST_WRAPS := mnt_context_mount mnt_context_umount
 
 $(O)/tests/%: tests/unit/%.c $(O)/libvfc.a

@@ -49,6 +49,17 @@ const struct vfc_fstab_entry *vfc_fstab_find_line(const struct vfc_fstab_entry *
 						  const char *spec, const char *target);
 
 /*
+ * The wait (VFC_OPT_WAIT) on the line with exactly this source text and
+ * mountpoint, as vfc_fstab_find_line() finds it: mount(8) keeps x-* options
+ * from its helpers, so mount.virtiofs asks fstab itself. 1 and *ret_ms when
+ * the line names one; 0 when there is no such line, it names none, or fstab
+ * cannot be read; -EINVAL when its value is bad, and then *ret_message (if
+ * it could be made) says so, naming the mountpoint.
+ */
+int vfc_fstab_get_wait(struct vfc_ctx *ctx, const char *spec, const char *target, int *ret_ms,
+		       char **ret_message);
+
+/*
  * May a user who is not root mount @spec on @target, as mount(8) allows it?
  * Only if an fstab line has exactly this source text and this mountpoint
  * (the same directory) and the option user or users. Then 0, *ret_target

@@ -10,6 +10,7 @@
 #include "device.h"
 #include "fstab.h"
 #include "macro.h"
+#include "mountopts.h"
 #include "spec.h"
 #include "virtiofs.h"
 
@@ -149,6 +150,35 @@ const struct vfc_fstab_entry *vfc_fstab_find_line(const struct vfc_fstab_entry *
 		if (strcmp(e[i].spec, spec) == 0 && same_dir(e[i].target, target))
 			return &e[i];
 	return NULL;
+}
+
+int vfc_fstab_get_wait(struct vfc_ctx *ctx, const char *spec, const char *target, int *ret_ms,
+		       char **ret_message)
+{
+	const struct vfc_fstab_entry *fe;
+	struct vfc_fstab_entry *e = NULL;
+	_cleanup_free_ char *msg = NULL;
+	size_t n = 0;
+	int r, ms;
+
+	/* Without fstab the caller's default wait is as good as any. */
+	r = vfc_fstab_read(ctx, &e, &n);
+	if (r < 0) {
+		vfc_debug(ctx, "no wait from fstab: %s", strerror(-r));
+		return 0;
+	}
+	fe = vfc_fstab_find_line(e, n, spec, target);
+	r = fe ? vfc_mountopts_get_wait(fe->options, &ms, &msg) : 0;
+	if (r == 1) {
+		*ret_ms = ms;
+	} else if (r < 0) {
+		if (asprintf(ret_message, "%s: the fstab line's %s", fe->target,
+			     msg ? msg : "wait is invalid") < 0)
+			*ret_message = NULL;
+		r = -EINVAL;
+	}
+	vfc_fstab_entries_free(e, n);
+	return r;
 }
 
 /* The line's options, with what user/users imply right after them. */

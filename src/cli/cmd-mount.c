@@ -12,9 +12,9 @@
 #include "escape.h"
 #include "fstab.h"
 #include "mount.h"
+#include "mountall.h"
 #include "mountopts.h"
 #include "plan.h"
-#include "wait.h"
 
 static void mount_usage(FILE *out)
 {
@@ -32,7 +32,7 @@ static void mount_usage(FILE *out)
 		"  -o, --options OPTS   mount options (with --all: added to fstab's)\n"
 		"  -w, --wait SECONDS   wait this long for an absent, offline or unprobed\n"
 		"                       device (default: the %2$s option, else 0;\n"
-		"                       with --all %3$d)\n"
+		"                       with --all the policy file's wait)\n"
 		"  -f, --fake           resolve and report, mount nothing\n"
 		"  -t, --tag            SPEC is a tag, even one that spells a bus-ID\n"
 		"  -v, --verbose        say what is done\n"
@@ -40,7 +40,7 @@ static void mount_usage(FILE *out)
 		"\n"
 		"Exit status: 0 success, 1 usage error, 2 system error, 32 failure,\n"
 		"64 (--all) some mounts succeeded.\n",
-		program_invocation_short_name, VFC_OPT_WAIT, VFC_BOOT_WAIT_MS / 1000);
+		program_invocation_short_name, VFC_OPT_WAIT);
 }
 
 static int parse_wait(const char *arg, int *ret_ms)
@@ -75,64 +75,40 @@ static void report(const struct vfc_mount_req *req, const struct vfc_mount_resul
 	       req->target);
 }
 
+struct all_report {
+	bool verbose;
+};
+
+static void report_line(const struct vfc_fstab_entry *fe, const struct vfc_mount_req *req,
+			const struct vfc_mount_result *res, void *userdata)
+{
+	const struct all_report *o = userdata;
+
+	/* nofail: say so, but it is no failure of the whole run. */
+	if (res->excode != MNT_EX_SUCCESS && fe->nofail)
+		cli_note("%s (nofail): %s", fe->target, res->message ? res->message : "");
+	else
+		report(req, res, o->verbose);
+}
+
 static int mount_all(struct vfc_ctx *ctx, const struct vfc_mount_req *tmpl, bool verbose)
 {
-	struct vfc_fstab_entry *e = NULL;
-	size_t n = 0, ok = 0, failed = 0, skipped = 0, noauto = 0;
-	int r;
+	struct all_report o = { .verbose = verbose };
+	struct vfc_mount_all_result res;
+	int ret;
 
-	r = vfc_fstab_read(ctx, &e, &n);
-	if (r < 0) {
-		cli_error("cannot read fstab: %s", strerror(-r));
-		return MNT_EX_SYSERR;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct vfc_mount_req req = *tmpl;
-		struct vfc_mount_result res;
-		_cleanup_free_ char *opts = NULL;
-
-		if (e[i].noauto) {
-			noauto++;
-			continue;
-		}
-		req.spec = e[i].spec;
-		req.target = e[i].target;
-		req.options = e[i].options;
-		if (tmpl->options) {
-			opts = e[i].options ? strdup(e[i].options) : NULL;
-			if (mnt_optstr_append_option(&opts, tmpl->options, NULL) < 0) {
-				cli_error("out of memory");
-				vfc_fstab_entries_free(e, n);
-				return MNT_EX_SYSERR;
-			}
-			req.options = opts;
-		}
-		/* fstab is served as mount.virtiofs would serve it at boot. */
-		req.default_wait_ms = VFC_BOOT_WAIT_MS;
-
-		vfc_mount(ctx, &req, &res);
-		if (res.excode == MNT_EX_SUCCESS) {
-			ok++;
-			report(&req, &res, verbose);
-		} else if (e[i].nofail) {
-			/* nofail: say so, but it is no failure of the whole run. */
-			skipped++;
-			cli_note("%s (nofail): %s", e[i].target, res.message ? res.message : "");
-		} else {
-			failed++;
-			report(&req, &res, verbose);
-		}
-		vfc_mount_result_clear(&res);
-	}
-	vfc_fstab_entries_free(e, n);
+	vfc_mount_all(ctx, tmpl, report_line, &o, &res);
+	if (res.message)
+		cli_error("%s", res.message);
 	/* What was not mounted, in one line, where a nofail failure leaves exit status 0. */
-	if (skipped || (verbose && noauto))
+	else if (res.skipped || (verbose && res.noauto))
 		cli_note("%zu of %zu virtiofs lines of %s mounted; not mounted: %zu that failed "
 			 "(above; %zu of them nofail), %zu noauto",
-			 ok, n, mnt_get_fstab_path(), skipped + failed, skipped, noauto);
-	if (failed == 0)
-		return MNT_EX_SUCCESS;
-	return ok ? MNT_EX_SOMEOK : MNT_EX_FAIL;
+			 res.mounted, res.lines, mnt_get_fstab_path(), res.skipped + res.failed,
+			 res.skipped, res.noauto);
+	ret = res.excode;
+	vfc_mount_all_result_clear(&res);
+	return ret;
 }
 
 int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv)

@@ -11,7 +11,6 @@
 #include <libmount/libmount.h>
 #include <limits.h>
 #include <locale.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "mount.h"
 #include "mountopts.h"
 #include "plan.h"
+#include "usermount.h"
 #include "wait.h"
 
 static void usage(FILE *out)
@@ -72,82 +72,25 @@ static void use_policy(struct vfc_ctx *ctx, struct vfc_mount_req *req)
 }
 
 /*
- * mount(8) keeps x-* options from its helpers, so an fstab line's
- * VFC_OPT_WAIT never arrives with -o: the line itself (same source and
- * mountpoint) gives the wait when -o names none.
- */
-static int wait_from_fstab(struct vfc_ctx *ctx, struct vfc_mount_req *req)
-{
-	const struct vfc_fstab_entry *fe;
-	struct vfc_fstab_entry *e = NULL;
-	_cleanup_free_ char *msg = NULL;
-	size_t n = 0;
-	int r = 0;
-
-	if (vfc_fstab_read(ctx, &e, &n) < 0)
-		return 0;
-	fe = vfc_fstab_find_line(e, n, req->spec, req->target);
-	if (fe && vfc_mountopts_get_wait(fe->options, &req->default_wait_ms, &msg) < 0) {
-		cli_error("%s: the fstab line's %s", fe->target, msg ? msg : "wait is invalid");
-		r = -EINVAL;
-	}
-	vfc_fstab_entries_free(e, n);
-	return r;
-}
-
-/*
  * Run set-uid root by a user (mount(8) drops its privileges before it runs a
- * helper, so a user fstab line reaches us so): start from nothing the user
- * chose. The environment goes (libmount would read LIBMOUNT_FSTAB and the
- * like once we are root throughout; our policy file is read with
- * secure_getenv()).
+ * helper, so a user fstab line reaches us so): only what fstab allows the
+ * user, then root throughout, so that libmount mounts and records it as
+ * mount(8) would have. MNT_EX_* or 0.
  */
-static void restrict_environment(void)
+static int become_user_mount(struct vfc_ctx *ctx, struct vfc_mount_req *req,
+			     struct vfc_usermount *um)
 {
-	clearenv();
-	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
-}
-
-/*
- * A user's mount: only what an fstab line with user or users allows, on that
- * line's mountpoint, with that line's options (as mount(8) allows it), no
- * other mount namespace and no module loading. Then root throughout, so that
- * libmount mounts and records it as mount(8) would have. MNT_EX_* or 0.
- */
-static int become_user_mount(struct vfc_ctx *ctx, struct vfc_mount_req *req, char **ret_target,
-			     char **ret_options)
-{
-	struct passwd *pw;
-	uid_t uid = getuid();
+	_cleanup_free_ char *msg = NULL;
 	int r;
 
-	if (req->namespace) {
-		cli_error("-N: must be superuser to mount in another namespace");
-		return MNT_EX_USAGE;
-	}
-	pw = getpwuid(uid);
-	if (!pw) {
-		cli_error("user %u: not in the user database", (unsigned int)uid);
-		return MNT_EX_USAGE;
-	}
-	r = vfc_fstab_user_mount(ctx, req->spec, req->target, pw->pw_name, ret_target, ret_options);
-	if (r == -EPERM) {
-		_cleanup_free_ char *shown = vfc_escape_display(req->spec);
-
-		cli_error("%s: must be superuser to mount '%s' there: no fstab line for it allows "
-			  "users (option user or users)",
-			  req->target, shown ? shown : "");
-		return MNT_EX_USAGE;
-	}
+	r = vfc_usermount_prepare(ctx, req, getuid(), um, &msg);
 	if (r < 0) {
-		cli_error("cannot read fstab: %s", strerror(-r));
-		return MNT_EX_SYSERR;
+		cli_error("%s", msg ? msg : strerror(-r));
+		return vfc_usermount_excode(r);
 	}
-	req->target = *ret_target;
-	req->options = *ret_options;
-	req->flags |= VFC_MOUNT_NOMODLOAD;
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-		cli_error("cannot become root for the mount: %s", strerror(errno));
+	r = vfc_usermount_become_root();
+	if (r < 0) {
+		cli_error("cannot become root for the mount: %s", strerror(-r));
 		return MNT_EX_SYSERR;
 	}
 	return 0;
@@ -165,14 +108,19 @@ int main(int argc, char **argv)
 		.default_wait_ms = VFC_BOOT_WAIT_MS,
 		.flags = VFC_MOUNT_HELPER,
 	};
-	_cleanup_free_ char *tag = NULL, *user_target = NULL, *user_options = NULL, *ns_path = NULL;
+	_cleanup_free_ char *tag = NULL, *ns_path = NULL;
+	_cleanup_free_ char *msg = NULL;
 	bool verbose = false, restricted = getuid() != geteuid();
+	struct vfc_usermount um = { 0 };
 	struct vfc_mount_result res;
 	struct vfc_ctx *ctx;
 	int c, ret;
 
-	if (restricted)
-		restrict_environment();
+	/* Start from nothing the user chose. */
+	if (restricted && vfc_usermount_restrict_env() < 0) {
+		cli_error("cannot clear the environment");
+		return MNT_EX_SYSERR;
+	}
 	setlocale(LC_ALL, "");
 	/*
 	 * mount(8) passes SPEC and DIR first, before any option, and a tag may
@@ -255,14 +203,19 @@ int main(int argc, char **argv)
 		return MNT_EX_SYSERR;
 	use_policy(ctx, &req);
 
-	/* At boot, an fstab line may name a device that is still coming up. */
-	if (wait_from_fstab(ctx, &req) < 0) {
+	/*
+	 * At boot, an fstab line may name a device that is still coming up;
+	 * mount(8) keeps the line's wait from us: fstab tells it.
+	 */
+	if (vfc_fstab_get_wait(ctx, req.spec, req.target, &req.default_wait_ms, &msg) < 0) {
+		cli_error("%s", msg ? msg : "the fstab line's wait is invalid");
 		vfc_ctx_unref(ctx);
 		return MNT_EX_USAGE;
 	}
 	if (restricted) {
-		ret = become_user_mount(ctx, &req, &user_target, &user_options);
+		ret = become_user_mount(ctx, &req, &um);
 		if (ret != 0) {
+			vfc_usermount_clear(&um);
 			vfc_ctx_unref(ctx);
 			return ret;
 		}
@@ -290,6 +243,7 @@ int main(int argc, char **argv)
 		}
 	}
 	vfc_mount_result_clear(&res);
+	vfc_usermount_clear(&um);
 	vfc_ctx_unref(ctx);
 	return ret;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "fstab.h"
@@ -95,6 +96,56 @@ static void test_user_mount(void **state)
 	vfc_ctx_unref(ctx);
 }
 
+/* The helper's wait from the fstab line mount(8) ran it for (x-* options never reach it). */
+static void test_get_wait(void **state)
+{
+	char path[] = "/tmp/vfc-fstab-XXXXXX", *msg = NULL;
+	struct vfc_ctx *ctx;
+	int fd, ms = -5;
+	FILE *f;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("share0 /tmp virtiofs nofail,x-virtiofs-ccw.wait=7 0 0\n"
+	      "share1 /tmp virtiofs defaults 0 0\n"
+	      "share2 /tmp virtiofs ro,x-virtiofs-ccw.wait=soon 0 0\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+	setenv("LIBMOUNT_FSTAB", path, 1);
+	assert_int_equal(vfc_ctx_new(&ctx), 0);
+
+	/* The same directory, however the caller spells it. */
+	assert_int_equal(vfc_fstab_get_wait(ctx, "share0", "/tmp/", &ms, &msg), 1);
+	assert_int_equal(ms, 7000);
+	assert_null(msg);
+
+	/* A line without a wait, no line (another text, another directory): no wait. */
+	ms = -5;
+	assert_int_equal(vfc_fstab_get_wait(ctx, "share1", "/tmp", &ms, &msg), 0);
+	assert_int_equal(vfc_fstab_get_wait(ctx, "0.0.1a12", "/tmp", &ms, &msg), 0);
+	assert_int_equal(vfc_fstab_get_wait(ctx, "share0", "/var/tmp", &ms, &msg), 0);
+	assert_int_equal(ms, -5);
+	assert_null(msg);
+
+	/* A bad one: said, naming the mountpoint, and no wait taken from it. */
+	assert_int_equal(vfc_fstab_get_wait(ctx, "share2", "/tmp", &ms, &msg), -EINVAL);
+	assert_string_equal(msg, "/tmp: the fstab line's invalid x-virtiofs-ccw.wait=soon: "
+				 "expected a number of seconds from 0 to 86400");
+	assert_int_equal(ms, -5);
+	free(msg);
+	msg = NULL;
+
+	/* No fstab at all: no wait from it. */
+	setenv("LIBMOUNT_FSTAB", "/nonexistent/fstab", 1);
+	assert_int_equal(vfc_fstab_get_wait(ctx, "share0", "/tmp", &ms, &msg), 0);
+	assert_int_equal(ms, -5);
+	unlink(path);
+	vfc_ctx_unref(ctx);
+}
+
 static int setup(void **state)
 {
 	char path[4096];
@@ -113,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_fstab, setup),
 		cmocka_unit_test_setup(test_user_mount, setup),
+		cmocka_unit_test_setup(test_get_wait, setup),
 	};
 
 	return cmocka_run_group_tests_name("fstab", tests, NULL, NULL);
