@@ -84,7 +84,10 @@ unsigned long long vfc_device_get_instance(struct vfc_device *dev);
  */
 const char *vfc_device_get_tag(struct vfc_device *dev);
 enum vfc_device_state vfc_device_get_state(struct vfc_device *dev);
-/* Where the device's tag is mounted as virtiofs now: NULL-terminated, owned by @dev. */
-const char *const *vfc_device_get_mountpoints(struct vfc_device *dev);
+/*
+ * Where the device's tag is mounted as virtiofs now: NULL-terminated, owned
+ * by @dev. 0, or -errno where the mount table cannot be read: never "nowhere".
+ */
+int vfc_device_get_mountpoints(struct vfc_device *dev, const char *const **ret);
 
 #endif

@@ -353,11 +353,16 @@ enum vfc_device_state vfc_device_get_state(struct vfc_device *dev)
 	return dev->state;
 }
 
-const char *const *vfc_device_get_mountpoints(struct vfc_device *dev)
+int vfc_device_get_mountpoints(struct vfc_device *dev, const char *const **ret)
 {
-	static const char *const none[] = {NULL};
+	static const char *const none[] = { NULL };
+	int r;
 
-	if (!dev->mountpoints && dev->tag)
-		vfc_mounttab_get_targets(dev->ctx, dev->tag, false, &dev->mountpoints);
-	return dev->mountpoints ? (const char *const *)dev->mountpoints : none;
+	if (!dev->mountpoints && dev->tag) {
+		r = vfc_mounttab_get_targets(dev->ctx, dev->tag, false, &dev->mountpoints);
+		if (r < 0)
+			return r;
+	}
+	*ret = dev->mountpoints ? (const char *const *)dev->mountpoints : none;
+	return 0;
 }

@@ -83,13 +83,14 @@ static char *join_path(const char *a, const char *b)
 static char *next_step(struct vfc_ctx *ctx, struct vfc_device *dev,
 		       const struct vfc_fstab_entry *line)
 {
-	const char *const *mp = vfc_device_get_mountpoints(dev);
 	char busid[VFC_BUSID_STRLEN], *s = NULL;
+	const char *const *mp = NULL;
 
 	vfc_busid_format(vfc_device_get_busid(dev), busid);
 	s = vfc_spec_explain(ctx, NULL, dev);
 	if (s)
 		return s;
+	vfc_device_get_mountpoints(dev, &mp); /* collect() read it already */
 	if (mp && mp[0])
 		return strdup("none: it is mounted");
 	if (line && asprintf(&s, "mount %s (its fstab line)", line->target) >= 0)
@@ -108,12 +109,15 @@ static int collect(struct vfc_ctx *ctx, struct vfc_device *dev, struct facts *f)
 	const struct vfc_fstab_entry *line = NULL;
 	struct vfc_config *cfg = vfc_ctx_get_config(ctx);
 	char busid[VFC_BUSID_STRLEN], hostid[VFC_BUSID_STRLEN];
-	const char *const *mp = vfc_device_get_mountpoints(dev);
+	const char *const *mp = NULL;
 	struct vfc_fstab_entry *e = NULL;
 	const char *slash, *sub;
 	size_t n = 0, nlines = 0;
-	int r = 0, cio;
+	int r, cio;
 
+	r = vfc_device_get_mountpoints(dev, &mp);
+	if (r < 0)
+		return r;
 	vfc_busid_format(vfc_device_get_busid(dev), busid);
 	vfc_busid_format_host(vfc_device_get_busid(dev), hostid);
 	online = join_path(sys, "online");

@@ -148,10 +148,14 @@ static int set_text(struct libscols_line *ln, size_t col, const char *s)
 
 static int mountpoints_cell(struct libscols_line *ln, size_t col, struct vfc_device *dev)
 {
-	const char *const *mp = vfc_device_get_mountpoints(dev);
 	_cleanup_free_ char *joined = NULL;
+	const char *const *mp;
 	size_t len = 0;
+	int r;
 
+	r = vfc_device_get_mountpoints(dev, &mp);
+	if (r < 0)
+		return r;
 	/*
 	 * One mountpoint per line of the cell. Each is display-escaped first, so
 	 * a newline in a path is the text \x0a and never a line of its own.
@@ -295,7 +299,7 @@ static int print_json(const struct list_opts *o, struct vfc_device **devs, size_
 				break;
 			case COL_MOUNTPOINTS:
 				fputc('[', out);
-				mp = vfc_device_get_mountpoints(dev);
+				r = vfc_device_get_mountpoints(dev, &mp);
 				for (size_t m = 0; mp[m] && r == 0; m++) {
 					fputs(m ? ", " : "", out);
 					r = json_string(out, mp[m]);
@@ -444,6 +448,16 @@ int cmd_list(struct vfc_ctx *ctx, int argc, char **argv)
 	 * and findmnt): they are listed, the exit code still says one failed.
 	 * After a system error nothing is listed, as the list may be short.
 	 */
+	/* The mount table first: a table that cannot be read is an error, not "nowhere". */
+	for (size_t i = 0; i < n && ret != MNT_EX_SYSERR; i++) {
+		const char *const *mp;
+
+		r = vfc_device_get_mountpoints(devs[i], &mp);
+		if (r < 0) {
+			cli_error("cannot read the mount table: %s", strerror(-r));
+			ret = MNT_EX_SYSERR;
+		}
+	}
 	if (ret == MNT_EX_SUCCESS || (ret == MNT_EX_FAIL && n > 0)) {
 		explain_unknown_tags(ctx, devs, n);
 		r = o.json ? print_json(&o, devs, n) : print_table(&o, devs, n);

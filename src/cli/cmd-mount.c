@@ -14,7 +14,6 @@
 #include "mount.h"
 #include "mountall.h"
 #include "mountopts.h"
-#include "plan.h"
 
 static void mount_usage(FILE *out)
 {

@@ -22,7 +22,6 @@
 #include "fstab.h"
 #include "mount.h"
 #include "mountopts.h"
-#include "plan.h"
 #include "usermount.h"
 #include "wait.h"
 
@@ -42,7 +41,8 @@ static void usage(FILE *out)
 		"  -v             say what is done\n"
 		"  -N NAMESPACE   mount in another mount namespace (path or PID)\n"
 		"  -o OPTIONS     mount options; %s=SECONDS bounds the wait\n"
-		"                 for an absent, offline or unprobed device (default %d)\n"
+		"                 for an absent, offline or unprobed device (default:\n"
+		"                 the policy file's wait, %d unless set)\n"
 		"  -h, --help     show this help\n"
 		"  -V, --version  show the version\n"
 		"\n"

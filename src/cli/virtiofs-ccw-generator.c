@@ -24,7 +24,6 @@
 #include "config.h"
 #include "escape.h"
 #include "fstab.h"
-#include "plan.h"
 #include "unit.h"
 
 #define DROPIN VFC_GENERATOR_DROPIN

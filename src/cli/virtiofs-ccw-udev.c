@@ -20,7 +20,6 @@
 #include "config.h"
 #include "device.h"
 #include "fstab.h"
-#include "plan.h"
 #include "unit.h"
 
 static void usage(FILE *out)

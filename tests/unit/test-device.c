@@ -30,6 +30,29 @@ static struct vfc_device *by_spec(struct vfc_ctx *ctx, const char *spec)
 	return dev;
 }
 
+static const char *const *mps(struct vfc_device *dev)
+{
+	const char *const *mp = NULL;
+
+	assert_int_equal(vfc_device_get_mountpoints(dev, &mp), 0);
+	return mp;
+}
+
+/* A mount table that cannot be read is an error, never "mounted nowhere". */
+static void test_mountpoints_unreadable(void **state)
+{
+	struct vfc_ctx *ctx = ctx_on_tree("612");
+	const char *const *mp = NULL;
+	struct vfc_device *dev = by_spec(ctx, "0.0.1a12");
+
+	(void)state;
+	assert_int_equal(vfc_ctx_set_mountinfo_path(ctx, "/nonexistent/mountinfo"), 0);
+	assert_true(vfc_device_get_mountpoints(dev, &mp) < 0);
+	assert_null(mp);
+	vfc_device_unref(dev);
+	vfc_ctx_unref(ctx);
+}
+
 static void busid_is(struct vfc_device *dev, const char *expected)
 {
 	char buf[VFC_BUSID_STRLEN];
@@ -58,9 +81,9 @@ static void test_enumerate_612(void **state)
 		assert_string_equal(vfc_device_get_driver(devs[i]), "virtio_ccw");
 		assert_true(vfc_device_is_online(devs[i]));
 	}
-	assert_string_equal(vfc_device_get_mountpoints(devs[1])[0], "/mnt/share0");
-	assert_null(vfc_device_get_mountpoints(devs[1])[1]);
-	assert_null(vfc_device_get_mountpoints(devs[0])[0]);
+	assert_string_equal(mps(devs[1])[0], "/mnt/share0");
+	assert_null(mps(devs[1])[1]);
+	assert_null(mps(devs[0])[0]);
 	assert_true(vfc_export_exists(ctx));
 	vfc_device_array_free(devs, n);
 	vfc_ctx_unref(ctx);
@@ -79,7 +102,7 @@ static void test_enumerate_61(void **state)
 		assert_null(vfc_device_get_tag(devs[i]));
 		assert_int_equal(vfc_device_get_state(devs[i]), VFC_DEVICE_NO_EXPORT);
 		/* Without a tag the mount table cannot be matched to the device. */
-		assert_null(vfc_device_get_mountpoints(devs[i])[0]);
+		assert_null(mps(devs[i])[0]);
 	}
 	assert_string_equal(vfc_device_get_virtio(devs[1]), "virtio3");
 	assert_false(vfc_export_exists(ctx));
@@ -118,9 +141,9 @@ static void test_states_mixed(void **state)
 
 	dev = by_spec(ctx, "data set 7");
 	busid_is(dev, "0.0.0001");
-	assert_string_equal(vfc_device_get_mountpoints(dev)[0], "/srv/data set");
-	assert_string_equal(vfc_device_get_mountpoints(dev)[1], "/mnt/second");
-	assert_null(vfc_device_get_mountpoints(dev)[2]);
+	assert_string_equal(mps(dev)[0], "/srv/data set");
+	assert_string_equal(mps(dev)[1], "/mnt/second");
+	assert_null(mps(dev)[2]);
 	vfc_device_unref(dev);
 
 	dev = by_spec(ctx, "a/b $(reboot) `id` \\x");
@@ -129,7 +152,7 @@ static void test_states_mixed(void **state)
 
 	dev = by_spec(ctx, "../../etc");
 	busid_is(dev, "0.1.0100");
-	assert_string_equal(vfc_device_get_mountpoints(dev)[0], "/run/virtiofs/x");
+	assert_string_equal(mps(dev)[0], "/run/virtiofs/x");
 	vfc_device_unref(dev);
 	vfc_ctx_unref(ctx);
 }
@@ -254,6 +277,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enumerate_612),
+		cmocka_unit_test(test_mountpoints_unreadable),
 		cmocka_unit_test(test_enumerate_61),
 		cmocka_unit_test(test_states_mixed),
 		cmocka_unit_test(test_busid_wins),
