@@ -60,6 +60,14 @@ int vfc_device_new_from_kernel_name(struct vfc_ctx *ctx, const char *name, struc
 /* All virtio-fs CCW devices, sorted by bus-ID; free with vfc_device_array_free(). */
 int vfc_device_enumerate(struct vfc_ctx *ctx, struct vfc_device ***ret_devs, size_t *ret_n);
 void vfc_device_array_free(struct vfc_device **devs, size_t n);
+/*
+ * The same, and the virtio-fs devices at @extra (@nextra bus-IDs) too: a
+ * device that no CCW driver claims (its probe failed, it was unbound by
+ * hand) is not among the virtio_ccw driver's, and only a bus walk, which
+ * costs in proportion to the bus, would find it otherwise.
+ */
+int vfc_device_enumerate_with(struct vfc_ctx *ctx, const struct vfc_busid *extra, size_t nextra,
+			      struct vfc_device ***ret_devs, size_t *ret_n);
 
 const struct vfc_busid *vfc_device_get_busid(struct vfc_device *dev);
 const char *vfc_device_get_syspath(struct vfc_device *dev);

@@ -33,6 +33,13 @@ void vfc_fstab_entries_free(struct vfc_fstab_entry *e, size_t n);
  * a tag the device with that tag.
  */
 bool vfc_fstab_source_names(const char *spec, const struct vfc_busid *id, const char *tag);
+/*
+ * Every virtio-fs device an administrator should see: those a CCW driver
+ * claims (vfc_device_enumerate()) and those fstab names by bus-ID, whatever
+ * their state. Sorted by bus-ID; free with vfc_device_array_free().
+ */
+int vfc_fstab_enumerate_devices(struct vfc_ctx *ctx, struct vfc_device ***ret_devs,
+				size_t *ret_n);
 /* Does the fstab line @fe name @dev (by any bus-ID form, or by its tag)? */
 bool vfc_fstab_line_names(const struct vfc_fstab_entry *fe, struct vfc_device *dev);
 /* The first line that names device @id with tag @tag (or NULL); NULL if none. */

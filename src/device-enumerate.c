@@ -102,6 +102,20 @@ static int enumerate_whole_bus(struct vfc_ctx *ctx, struct vfc_device ***devs, s
 
 int vfc_device_enumerate(struct vfc_ctx *ctx, struct vfc_device ***ret_devs, size_t *ret_n)
 {
+	return vfc_device_enumerate_with(ctx, NULL, 0, ret_devs, ret_n);
+}
+
+static bool listed(struct vfc_device **devs, size_t n, const struct vfc_busid *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (vfc_busid_cmp(vfc_device_get_busid(devs[i]), id) == 0)
+			return true;
+	return false;
+}
+
+int vfc_device_enumerate_with(struct vfc_ctx *ctx, const struct vfc_busid *extra, size_t nextra,
+			      struct vfc_device ***ret_devs, size_t *ret_n)
+{
 	_cleanup_closedir_ DIR *d = NULL;
 	struct vfc_device **devs = NULL;
 	size_t n = 0, alloc = 0;
@@ -125,6 +139,13 @@ int vfc_device_enumerate(struct vfc_ctx *ctx, struct vfc_device ***ret_devs, siz
 		r = add_ccw_device(ctx, de->d_name, &devs, &n, &alloc);
 		if (r < 0)
 			break;
+	}
+	/* Asked for by bus-ID: one lookup each, found whatever claims them. */
+	for (size_t i = 0; i < nextra && r >= 0; i++) {
+		char b[VFC_BUSID_STRLEN];
+
+		if (!listed(devs, n, &extra[i]))
+			r = add_ccw_device(ctx, vfc_busid_format(&extra[i], b), &devs, &n, &alloc);
 	}
 	if (r < 0) {
 		vfc_device_array_free(devs, n);

@@ -250,6 +250,31 @@ int vfc_fstab_user_mount(struct vfc_ctx *ctx, const char *spec, const char *targ
 	return r;
 }
 
+int vfc_fstab_enumerate_devices(struct vfc_ctx *ctx, struct vfc_device ***ret_devs,
+				size_t *ret_n)
+{
+	struct vfc_fstab_entry *e = NULL;
+	struct vfc_busid *ids = NULL;
+	size_t n = 0, nids = 0;
+	int r;
+
+	r = vfc_fstab_read(ctx, &e, &n);
+	if (r < 0)
+		return r;
+	ids = calloc(n + 1, sizeof(*ids));
+	if (!ids) {
+		vfc_fstab_entries_free(e, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (vfc_spec_kind_is_busid(vfc_spec_parse(e[i].spec, 0, &ids[nids], NULL)))
+			nids++;
+	vfc_fstab_entries_free(e, n);
+	r = vfc_device_enumerate_with(ctx, ids, nids, ret_devs, ret_n);
+	free(ids);
+	return r;
+}
+
 bool vfc_fstab_line_names(const struct vfc_fstab_entry *fe, struct vfc_device *dev)
 {
 	return vfc_fstab_source_names(fe->spec, vfc_device_get_busid(dev), vfc_device_get_tag(dev));

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "config.h"
 #include "device.h"
+#include "fstab.h"
 #include "spec.h"
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
@@ -90,7 +91,7 @@ int cli_devices(struct vfc_ctx *ctx, char **specs, int nspecs, struct vfc_device
 	size_t n = 0;
 
 	if (nspecs == 0) {
-		r = vfc_device_enumerate(ctx, ret_devs, ret_n);
+		r = vfc_fstab_enumerate_devices(ctx, ret_devs, ret_n);
 		if (r < 0) {
 			cli_error("cannot list CCW devices: %s", strerror(-r));
 			return MNT_EX_SYSERR;
