@@ -17,6 +17,7 @@
 #define DEFAULT_WAIT	   10
 /* The longest line we take: a key, a bus-ID and a 36-byte tag fit many times over. */
 #define LINE_MAX_LEN 1024
+#define FILE_MAX_LEN 65536
 
 struct tag_map {
 	struct vfc_busid id;
@@ -351,7 +352,7 @@ int vfc_config_load(const char *path, struct vfc_config **ret, char **ret_msg)
 	/* Not in a set-uid run: a user must not hand root a policy of theirs. */
 	const char *env = secure_getenv(VFC_CONFIG_ENV);
 	bool named = path || (env && *env);
-	size_t len = 0, alloc = 0;
+	size_t len;
 	FILE *f;
 	int r;
 
@@ -377,33 +378,19 @@ int vfc_config_load(const char *path, struct vfc_config **ret, char **ret_msg)
 			return -EPERM;
 		}
 	}
-	/* Small by nature; 64 KiB is far beyond any real policy file. */
-	for (;;) {
-		char *n;
-		size_t got;
-
-		if (alloc - len < 4096) {
-			if (alloc >= 65536) {
-				fclose(f);
-				return bad(ret_msg, path, 0, "file larger than 64 KiB");
-			}
-			alloc = alloc ? alloc * 2 : 4096;
-			n = realloc(text, alloc + 1);
-			if (!n) {
-				fclose(f);
-				return -ENOMEM;
-			}
-			text = n;
-		}
-		got = fread(text + len, 1, alloc - len, f);
-		len += got;
-		if (got == 0)
-			break;
+	/* Small by nature; 64 KiB is far beyond any real policy file: read one byte more. */
+	text = malloc(FILE_MAX_LEN + 2);
+	if (!text) {
+		fclose(f);
+		return -ENOMEM;
 	}
+	len = fread(text, 1, FILE_MAX_LEN + 1, f);
 	r = ferror(f) ? -EIO : 0;
 	fclose(f);
 	if (r < 0)
 		return r;
+	if (len > FILE_MAX_LEN)
+		return bad(ret_msg, path, 0, "file larger than 64 KiB");
 	if (memchr(text, '\0', len))
 		return bad(ret_msg, path, 0, "NUL byte in file");
 	text[len] = '\0';

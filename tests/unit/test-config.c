@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "config.h"
@@ -179,6 +180,32 @@ static void test_load(void **state)
 	unsetenv(VFC_CONFIG_ENV);
 }
 
+/* A policy file is small: 64 KiB of comments still loads, a byte more does not. */
+static void test_load_size(void **state)
+{
+	char path[] = "/tmp/vfc-conf-XXXXXX", *msg = NULL;
+	struct vfc_config *cfg = NULL;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	for (int i = 0; i < 65536 / 64; i++)
+		fprintf(f, "#%062d\n", i);
+	fclose(f);
+	assert_int_equal(vfc_config_load(path, &cfg, &msg), 0);
+	vfc_config_unref(cfg);
+	f = fopen(path, "a");
+	fputc('\n', f);
+	fclose(f);
+	assert_int_equal(vfc_config_load(path, &cfg, &msg), -EINVAL);
+	assert_non_null(strstr(msg, "file larger than 64 KiB"));
+	free(msg);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_load_size),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
