@@ -37,6 +37,11 @@ enum vfc_mount_name {
 
 struct vfc_config;
 
+/*
+ * The policy's wait where the file names none: at boot virtio_ccw sets
+ * devices online asynchronously, and a share's device may come late.
+ */
+#define VFC_WAIT_DEFAULT_S 10
 /* The longest wait anything takes: a day is no boot-time wait any more. */
 #define VFC_WAIT_MAX_S 86400
 

@@ -16,9 +16,6 @@
 
 struct vfc_device;
 
-/* At boot virtio_ccw sets devices online asynchronously: wait this long by default. */
-#define VFC_BOOT_WAIT_MS 10000
-
 /* The question: > 0 done (ready), 0 not yet, -errno done (failed). */
 typedef int (*vfc_wait_check_fn)(struct vfc_ctx *ctx, void *userdata);
 

@@ -14,7 +14,6 @@
 
 #define DEFAULT_MOUNT_BASE "/run/virtiofs"
 #define DEFAULT_OPTIONS	   "nosuid,nodev"
-#define DEFAULT_WAIT	   10
 /* The longest line we take: a key, a bus-ID and a 36-byte tag fit many times over. */
 #define LINE_MAX_LEN 1024
 #define FILE_MAX_LEN 65536
@@ -82,7 +81,7 @@ static struct vfc_config *config_new(void)
 		return NULL;
 	cfg->refcount = 1;
 	cfg->automount = VFC_AUTOMOUNT_FSTAB;
-	cfg->wait = DEFAULT_WAIT;
+	cfg->wait = VFC_WAIT_DEFAULT_S;
 	cfg->mount_base = strdup(DEFAULT_MOUNT_BASE);
 	cfg->options = strdup(DEFAULT_OPTIONS);
 	if (!cfg->mount_base || !cfg->options)

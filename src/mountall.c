@@ -61,7 +61,7 @@ int vfc_mount_all(struct vfc_ctx *ctx, const struct vfc_mount_req *tmpl,
 			req.options = opts;
 		}
 		/* fstab is served as mount.virtiofs serves it at boot: the policy's wait. */
-		req.default_wait_ms = cfg ? vfc_config_get_wait(cfg) * 1000 : VFC_BOOT_WAIT_MS;
+		req.default_wait_ms = cfg ? vfc_config_get_wait(cfg) * 1000 : VFC_WAIT_DEFAULT_S * 1000;
 
 		vfc_mount(ctx, &req, &one);
 		if (one.excode == MNT_EX_SUCCESS)

@@ -47,7 +47,7 @@ static void usage(FILE *out)
 		"  -V, --version  show the version\n"
 		"\n"
 		"Exit status as mount(8): 0 success, 1 usage, 2 system error, 32 mount failure.\n",
-		program_invocation_short_name, VFC_OPT_WAIT, VFC_BOOT_WAIT_MS / 1000);
+		program_invocation_short_name, VFC_OPT_WAIT, VFC_WAIT_DEFAULT_S);
 }
 
 /*
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 	};
 	struct vfc_mount_req req = {
 		.wait_ms = -1,
-		.default_wait_ms = VFC_BOOT_WAIT_MS,
+		.default_wait_ms = VFC_WAIT_DEFAULT_S * 1000,
 		.flags = VFC_MOUNT_HELPER,
 	};
 	_cleanup_free_ char *tag = NULL, *ns_path = NULL;
