@@ -37,7 +37,7 @@ PROGRAMS  := $(O)/virtiofs-ccw $(O)/mount.virtiofs $(O)/virtiofs-ccw-udev \
 
 # What `make deps` installs on Debian (build, tests); see packaging/install-deps.
 DEB_BUILD_DEPS := make gcc pkg-config libudev-dev libmount-dev libkmod-dev \
-	libsmartcols-dev libcmocka-dev umockdev
+	libsmartcols-dev libcmocka-dev umockdev systemd
 
 # Installation directories; udev and systemd say where their files go.
 prefix	  ?= /usr
@@ -162,6 +162,7 @@ uninstall:
 		$(DESTDIR)$(systemdsystemgeneratordir)/virtiofs-ccw-generator \
 		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-automount@.service \
 		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-detach@.service \
+		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-share@.service \
 		$(DESTDIR)$(mandir)/man5/virtiofs-ccw.conf.5 \
 		$(DESTDIR)$(mandir)/man8/virtiofs-ccw.8 $(DESTDIR)$(mandir)/man8/mount.virtiofs.8 \
 		$(DESTDIR)$(mandir)/man8/virtiofs-ccw-generator.8 \

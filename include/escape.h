@@ -36,6 +36,15 @@ char *vfc_escape_unit_path(const char *path, const char *suffix);
  * Never empty, never ".", "..", never contains '/'. Newly allocated.
  */
 char *vfc_escape_dirname(const char *tag);
+/*
+ * A tag as one path component that crosses a udev property into systemd
+ * unchanged: PID 1 splits SYSTEMD_ALIAS into words with unquoting, which
+ * eats backslashes and quotes and splits at blanks, so every byte but
+ * [A-Za-z0-9_+,:@=~.-] (and a leading '.') becomes %HH ("a b" -> "a%20b",
+ * "%" -> "%25"): distinct tags give distinct components, never empty, ".",
+ * ".." or with a '/'. Newly allocated; NULL on ENOMEM.
+ */
+char *vfc_escape_alias(const char *tag);
 /* @base + "/" + vfc_escape_dirname(@tag). Newly allocated; NULL on ENOMEM. */
 char *vfc_escape_subdir(const char *base, const char *tag);
 /*

@@ -8,7 +8,8 @@
  *   sys-subsystem-virtiofs-by\x2dtag-share0.device
  *
  * virtiofs-ccw-generator binds the mount units of fstab's virtiofs lines to
- * them, and the rule's SYSTEMD_WANTS starts those units when a share comes.
+ * them and makes them want those units (DEVICE.device.wants/), so that a
+ * share that comes is mounted.
  */
 #ifndef VFC_UNIT_H
 #define VFC_UNIT_H
@@ -33,7 +34,10 @@
 
 /* VFC_ALIAS_BUSID_DIR/0.n.dddd; newly allocated, NULL on ENOMEM. */
 char *vfc_unit_alias_busid(const struct vfc_busid *id);
-/* VFC_ALIAS_TAG_DIR/<vfc_escape_dirname(tag)>: one component, whatever the tag. */
+/*
+ * VFC_ALIAS_TAG_DIR/<vfc_escape_alias(tag)>: one component, whatever the tag,
+ * that systemd's unquoting of SYSTEMD_ALIAS leaves as it is.
+ */
 char *vfc_unit_alias_tag(const char *tag);
 
 /*
@@ -43,13 +47,6 @@ char *vfc_unit_alias_tag(const char *tag);
  * nothing can bind it, as for text of a bus-ID's shape that is none).
  */
 int vfc_unit_line_alias(struct vfc_ctx *ctx, const char *spec, char **ret);
-
-/*
- * The mount units (systemd-escaped, ".mount") of the fstab lines that name
- * @dev and are not noauto, space-separated, "" if none.
- */
-int vfc_unit_device_wants(struct vfc_device *dev, const struct vfc_fstab_entry *e, size_t n,
-			  char **ret);
 
 /* Does systemd mount fstab's line at @target (the generator bound its unit to the share)? */
 bool vfc_unit_is_bound(const char *target);

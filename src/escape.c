@@ -179,6 +179,31 @@ char *vfc_escape_dirname(const char *tag)
 	return out;
 }
 
+char *vfc_escape_alias(const char *tag)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)tag;
+	char *out, *o;
+
+	/* No tag is empty; should one be, it must still be a component. */
+	if (!*s)
+		return strdup("%00");
+	out = malloc(strlen(tag) * 3 + 1);
+	if (!out)
+		return NULL;
+	for (o = out; *s; s++) {
+		if (*s != '%' && keep_byte(*s, s == (const unsigned char *)tag && *s == '.')) {
+			*o++ = (char)*s;
+			continue;
+		}
+		*o++ = '%';
+		*o++ = hex[*s >> 4];
+		*o++ = hex[*s & 0xf];
+	}
+	*o = '\0';
+	return out;
+}
+
 char *vfc_escape_subdir(const char *base, const char *tag)
 {
 	_cleanup_free_ char *name = vfc_escape_dirname(tag);

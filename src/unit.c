@@ -25,7 +25,12 @@ char *vfc_unit_alias_busid(const struct vfc_busid *id)
 
 char *vfc_unit_alias_tag(const char *tag)
 {
-	return vfc_escape_subdir(VFC_ALIAS_TAG_DIR, tag);
+	_cleanup_free_ char *name = vfc_escape_alias(tag);
+	char *p;
+
+	if (!name || asprintf(&p, "%s/%s", VFC_ALIAS_TAG_DIR, name) < 0)
+		return NULL;
+	return p;
 }
 
 int vfc_unit_line_alias(struct vfc_ctx *ctx, const char *spec, char **ret)
@@ -47,33 +52,6 @@ int vfc_unit_line_alias(struct vfc_ctx *ctx, const char *spec, char **ret)
 	if (!p)
 		return -ENOMEM;
 	*ret = p;
-	return 0;
-}
-
-int vfc_unit_device_wants(struct vfc_device *dev, const struct vfc_fstab_entry *e, size_t n,
-			  char **ret)
-{
-	_cleanup_free_ char *out = strdup("");
-	const struct vfc_busid *id = vfc_device_get_busid(dev);
-	const char *tag = vfc_device_get_tag(dev);
-
-	if (!out)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *unit = NULL;
-		char *next;
-
-		if (e[i].noauto || !vfc_fstab_source_names(e[i].spec, id, tag))
-			continue;
-		unit = vfc_escape_unit_path(e[i].target, ".mount");
-		if (!unit)
-			continue; /* not an absolute path: systemd takes no such line either */
-		if (asprintf(&next, "%s%s%s", out, *out ? " " : "", unit) < 0)
-			return -ENOMEM;
-		free(out);
-		out = next;
-	}
-	*ret = TAKE_PTR(out);
 	return 0;
 }
 

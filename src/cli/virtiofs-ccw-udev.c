@@ -5,12 +5,12 @@
  *
  *   VIRTIOFS_CCW_BUSID=0.0.1a12
  *   VIRTIOFS_CCW_ALIASES=/sys/subsystem/virtiofs/by-busid/0.0.1a12 /sys/subsystem/virtiofs/by-tag/share0
- *   VIRTIOFS_CCW_WANTS=srv-data.mount
  *
- * The rule makes the aliases the device unit's (SYSTEMD_ALIAS) and has
- * systemd start the fstab mount units that name the share (SYSTEMD_WANTS).
- * The tag is the host's text: it appears only as one escaped path
- * component, so no byte of it can add an alias or leave the prefix.
+ * The rule makes the aliases the device unit's (SYSTEMD_ALIAS). They carry
+ * identity only; what fstab wants of a share is the generator's to write.
+ * The tag is the host's text: it appears only as one %-escaped path
+ * component (escape.h), so no byte of it can add an alias, leave the prefix
+ * or be eaten by systemd's unquoting. One device lookup, no fstab: O(1).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,7 +19,6 @@
 #include "cli.h"
 #include "config.h"
 #include "device.h"
-#include "fstab.h"
 #include "unit.h"
 
 static void usage(FILE *out)
@@ -36,13 +35,11 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	_cleanup_free_ char *by_busid = NULL, *by_tag = NULL, *wants = NULL;
-	struct vfc_fstab_entry *e = NULL;
+	_cleanup_free_ char *by_busid = NULL, *by_tag = NULL;
 	struct vfc_device *dev = NULL;
 	struct vfc_config *cfg = NULL;
 	char busid[VFC_BUSID_STRLEN];
 	struct vfc_ctx *ctx;
-	size_t n = 0;
 	int r;
 
 	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
@@ -70,18 +67,13 @@ int main(int argc, char **argv)
 	by_busid = vfc_unit_alias_busid(vfc_device_get_busid(dev));
 	if (vfc_device_get_tag(dev))
 		by_tag = vfc_unit_alias_tag(vfc_device_get_tag(dev));
-	r = vfc_fstab_read(ctx, &e, &n);
-	if (r >= 0)
-		r = vfc_unit_device_wants(dev, e, n, &wants);
-	vfc_fstab_entries_free(e, n);
-	if (r < 0 || !by_busid || (vfc_device_get_tag(dev) && !by_tag)) {
+	if (!by_busid || (vfc_device_get_tag(dev) && !by_tag)) {
 		vfc_device_unref(dev);
 		vfc_ctx_unref(ctx);
 		return MNT_EX_SYSERR;
 	}
 	printf("VIRTIOFS_CCW_BUSID=%s\n", busid);
 	printf("VIRTIOFS_CCW_ALIASES=%s%s%s\n", by_busid, by_tag ? " " : "", by_tag ? by_tag : "");
-	printf("VIRTIOFS_CCW_WANTS=%s\n", wants);
 	vfc_device_unref(dev);
 	vfc_ctx_unref(ctx);
 	return fflush(stdout) == 0 ? MNT_EX_SUCCESS : MNT_EX_SYSERR;
