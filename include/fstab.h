@@ -78,4 +78,25 @@ int vfc_fstab_get_wait(struct vfc_ctx *ctx, const char *spec, const char *target
 int vfc_fstab_user_mount(struct vfc_ctx *ctx, const char *spec, const char *target,
 			 const char *username, char **ret_target, char **ret_options);
 
+/*
+ * Does mount.virtiofs take @source, its first argument as mount(8) runs it,
+ * for one of its own options (-h, --help, -V, --version) rather than a SPEC?
+ */
+bool vfc_fstab_source_is_helper_option(const char *source);
+
+/*
+ * One fstab line (no newline) that mounts share @tag of device @id on
+ * @base/tag (vfc_escape_subdir()) with @options, each field escaped as
+ * fstab reads it. The share is named by its tag, or by its bus-ID where
+ * @by_busid or where the tag would read as something else in fstab (a
+ * bus-ID, a LABEL=/UUID=... block-device lookup, a path, an option of
+ * mount.virtiofs, anything libmount does not read back as the tag); then
+ * *ret_comment is a comment line naming the tag and saying why, else NULL.
+ * Every line is read back through libmount before it is returned.
+ * -EINVAL if even the bus-ID's line does not read back (@base, @options).
+ */
+int vfc_fstab_format_line(const struct vfc_busid *id, const char *tag, bool by_busid,
+			  const char *base, const char *options, char **ret_line,
+			  char **ret_comment);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "busid.h"
 #include "device.h"
+#include "escape.h"
 #include "fstab.h"
 #include "macro.h"
 #include "mountopts.h"
@@ -278,4 +279,136 @@ int vfc_fstab_enumerate_devices(struct vfc_ctx *ctx, struct vfc_device ***ret_de
 bool vfc_fstab_line_names(const struct vfc_fstab_entry *fe, struct vfc_device *dev)
 {
 	return vfc_fstab_source_names(fe->spec, vfc_device_get_busid(dev), vfc_device_get_tag(dev));
+}
+
+bool vfc_fstab_source_is_helper_option(const char *source)
+{
+	static const char *const opts[] = {"-h", "--help", "-V", "--version"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+		if (strcmp(source, opts[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Does @line read back through libmount, as mount(8) and systemd read fstab,
+ * as one virtiofs line with exactly this source (no TAG= lookup), mountpoint
+ * and options? 1 or 0, or -errno.
+ */
+static int line_reads_back(const char *line, const char *source, const char *target,
+			   const char *options)
+{
+	_cleanup_mnt_table_ struct libmnt_table *tb = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+	struct libmnt_fs *fs;
+	const char *s, *t, *type, *o;
+	int r;
+
+	tb = mnt_new_table();
+	if (!tb)
+		return -ENOMEM;
+	f = fmemopen((void *)line, strlen(line), "r");
+	if (!f)
+		return -errno;
+	r = mnt_table_parse_stream(tb, f, "fstab");
+	if (r < 0)
+		return r;
+	if (mnt_table_get_nents(tb) != 1 || mnt_table_first_fs(tb, &fs) != 0)
+		return 0;
+	s = mnt_fs_get_source(fs);
+	t = mnt_fs_get_target(fs);
+	type = mnt_fs_get_fstype(fs);
+	o = mnt_fs_get_options(fs);
+	return s && strcmp(s, source) == 0 && mnt_fs_get_tag(fs, NULL, NULL) != 0 && t &&
+	       strcmp(t, target) == 0 && type && strcmp(type, VFC_FSTYPE) == 0 && o &&
+	       strcmp(o, options) == 0;
+}
+
+/* "SOURCE TARGET virtiofs OPTIONS 0 0", checked; 1 if it reads back, 0 if not, or -errno. */
+static int make_line(const char *source, const char *target, const char *options,
+		     char **ret_line)
+{
+	_cleanup_free_ char *msrc = vfc_escape_fstab(source), *mtarget = vfc_escape_fstab(target),
+			    *mopts = vfc_escape_fstab(options), *line = NULL;
+	int r;
+
+	if (!msrc || !mtarget || !mopts ||
+	    asprintf(&line, "%s %s %s %s 0 0", msrc, mtarget, VFC_FSTYPE, mopts) < 0)
+		return -ENOMEM;
+	r = line_reads_back(line, source, target, options);
+	if (r > 0)
+		*ret_line = TAKE_PTR(line);
+	return r;
+}
+
+/*
+ * Why fstab cannot name the share by @tag, in words ("reads as ... in fstab"),
+ * or NULL if its shape does not stop it. @buf holds the bus-ID a tag spells.
+ */
+static const char *tag_misreading(const char *tag, char *buf, size_t size)
+{
+	struct vfc_busid id;
+	enum vfc_spec_kind kind = vfc_spec_parse(tag, 0, &id, NULL);
+	char busid[VFC_BUSID_STRLEN];
+	size_t len;
+
+	/* Ours: a bus-ID in fstab names the device at that bus-ID, whatever its tag. */
+	if (vfc_spec_kind_is_busid(kind)) {
+		snprintf(buf, size, "reads as bus-ID %s", vfc_busid_format(&id, busid));
+		return buf;
+	}
+	if (kind != VFC_SPEC_TAG)
+		return "reads as a malformed bus-ID";
+	/* libmount's, and systemd's: a lookup of a block device by its label or UUID. */
+	if (vfc_mountopts_is_libmount_tag(tag, &len))
+		return "reads as a block-device lookup";
+	/* Older libmount canonicalizes a path; systemd may wait for it as a device. */
+	if (tag[0] == '/')
+		return "reads as a path";
+	if (vfc_fstab_source_is_helper_option(tag))
+		return "reads as an option of mount.virtiofs";
+	return NULL;
+}
+
+int vfc_fstab_format_line(const struct vfc_busid *id, const char *tag, bool by_busid,
+			  const char *base, const char *options, char **ret_line,
+			  char **ret_comment)
+{
+	_cleanup_free_ char *target = NULL, *line = NULL, *shown = NULL, *comment = NULL;
+	char busid[VFC_BUSID_STRLEN], buf[64];
+	const char *why = NULL;
+	int r;
+
+	vfc_busid_format(id, busid);
+	target = vfc_escape_subdir(base, tag);
+	if (!target)
+		return -ENOMEM;
+	if (!by_busid) {
+		why = tag_misreading(tag, buf, sizeof(buf));
+		if (!why) {
+			/* Whatever else libmount would read otherwise: the check is the judge. */
+			r = make_line(tag, target, options, &line);
+			if (r < 0)
+				return r;
+			if (r == 0)
+				why = "does not read back as it is";
+		}
+	}
+	if (!line) {
+		r = make_line(busid, target, options, &line);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return -EINVAL;
+	}
+	if (why) {
+		shown = vfc_escape_display(tag);
+		if (!shown || asprintf(&comment, "# %s: tag '%s' %s in fstab: named by its bus-ID",
+				       busid, shown, why) < 0)
+			return -ENOMEM;
+	}
+	*ret_line = TAKE_PTR(line);
+	*ret_comment = TAKE_PTR(comment);
+	return 0;
 }

@@ -2,13 +2,14 @@
 /*
  * virtiofs-ccw fstab: ready-to-paste fstab lines for the shares discovered.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "device.h"
-#include "escape.h"
+#include "fstab.h"
 #include "plan.h"
 #include "spec.h"
 
@@ -24,7 +25,8 @@ static void usage(FILE *out)
 		"Print fstab lines for virtio-fs devices (all, or those named by SPEC: a tag\n"
 		"or a bus-ID). Each mountpoint is BASE/TAG, the tag made one safe path\n"
 		"component (bytes other than letters, digits and _+,:@=%%~.- and a leading\n"
-		"'.' or '-' become \\xHH).\n"
+		"'.' or '-' become \\xHH). A tag that fstab would read as something else\n"
+		"(LABEL=x, /path, a bus-ID, -h) is named by its bus-ID, after a comment.\n"
 		"\n"
 		"Options:\n"
 		"  -b, --by-busid       name the share by its bus-ID (needs mount.virtiofs)\n"
@@ -38,29 +40,28 @@ static void usage(FILE *out)
 		program_invocation_short_name, DEFAULT_BASE, DEFAULT_OPTIONS);
 }
 
-/* One fstab line, each field escaped as fstab reads it (space = \040). */
+/* One fstab line, as the core makes it, after the comment that says why it names a bus-ID. */
 static int print_line(struct vfc_device *dev, bool by_busid, const char *base, const char *opts)
 {
-	_cleanup_free_ char *src = NULL, *target = NULL, *msrc = NULL, *mtarget = NULL,
-			     *mopts = NULL;
-	char busid[VFC_BUSID_STRLEN];
+	_cleanup_free_ char *line = NULL, *comment = NULL;
 	const char *tag = vfc_device_get_tag(dev);
+	char busid[VFC_BUSID_STRLEN];
+	int r;
 
-	vfc_busid_format(vfc_device_get_busid(dev), busid);
 	if (!tag) {
 		/* A commented line keeps the output pasteable and says why. */
-		printf("# %s: tag unknown (%s): no line\n", busid,
+		printf("# %s: tag unknown (%s): no line\n",
+		       vfc_busid_format(vfc_device_get_busid(dev), busid),
 		       vfc_spec_state_reason(vfc_device_get_state(dev)));
 		return 0;
 	}
-	target = vfc_escape_subdir(base, tag);
-	/* A tag that reads as a bus-ID would name another device: use the bus-ID. */
-	msrc = vfc_escape_fstab(by_busid || vfc_spec_parse(tag, 0, NULL, NULL) != VFC_SPEC_TAG ? busid : tag);
-	mtarget = target ? vfc_escape_fstab(target) : NULL;
-	mopts = vfc_escape_fstab(opts);
-	if (!msrc || !mtarget || !mopts)
-		return -ENOMEM;
-	printf("%s %s virtiofs %s 0 0\n", msrc, mtarget, mopts);
+	r = vfc_fstab_format_line(vfc_device_get_busid(dev), tag, by_busid, base, opts, &line,
+				  &comment);
+	if (r < 0)
+		return r;
+	if (comment)
+		printf("%s\n", comment);
+	printf("%s\n", line);
 	return 0;
 }
 
@@ -117,8 +118,16 @@ int cmd_fstab(struct vfc_ctx *ctx, int argc, char **argv)
 		return ret;
 	ret = cli_devices(ctx, argv + optind, argc - optind, &devs, &n);
 	for (size_t i = 0; i < n && ret == MNT_EX_SUCCESS; i++) {
-		if (print_line(devs[i], by_busid, base, options) < 0)
+		int r = print_line(devs[i], by_busid, base, options);
+
+		if (r == -EINVAL) {
+			cli_error("--base '%s' with --options '%s': the line would not read back "
+				  "from fstab as it is printed", base, options);
+			ret = MNT_EX_USAGE;
+		} else if (r < 0) {
+			cli_error("cannot make an fstab line: %s", strerror(-r));
 			ret = MNT_EX_SYSERR;
+		}
 	}
 	vfc_device_array_free(devs, n);
 	return ret;

@@ -127,8 +127,7 @@ int main(int argc, char **argv)
 	 * start with '-' (a tag "-rf" is no option): take them as they are and
 	 * parse only what follows (getopt sees DIR's slot as argv[0]).
 	 */
-	if (argc >= 3 && strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--help") != 0 &&
-	    strcmp(argv[1], "-V") != 0 && strcmp(argv[1], "--version") != 0) {
+	if (argc >= 3 && !vfc_fstab_source_is_helper_option(argv[1])) {
 		req.spec = argv[1];
 		req.target = argv[2];
 		argv[2] = argv[0];
