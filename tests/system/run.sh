@@ -35,12 +35,19 @@ MODPROBE=modprobe
 # shellcheck source=lib/roots.sh
 . "$SYS_DIR/lib/roots.sh"
 
+# x-systemd.automount needs autofs (a module on Debian's kernels)
+GUEST_MODULES=(virtiofs autofs4)
+
 # ---- shares -------------------------------------------------------------------------
 # As in the e2e suite (kind devno busid hostid tag). QEMU's default NIC takes
 # 0.0.0000 and subchannel 0, 0.0.1a12 subchannel 1, so the share without a
 # devno lands on 0.0.0002. 0.0.1c00's tag spells 0.0.1a12's bus-ID (the host
-# chooses tags): it must never be what a 0.0.1a12 line mounts. The fstab
-# lines of each boot are in boots/NAME.
+# chooses tags): it must never be what a 0.0.1a12 line mounts. The 0.0.30xx
+# shares carry the tags administrators meet (boot shapes): a blank; "ax20b",
+# which an escaping with backslashes would make one unit with "a b";
+# non-ASCII and a backslash; a short bus-ID that another device has. The
+# fstab lines of each boot are in boots/NAME.
+# shellcheck disable=SC2016 # single-quoted tags are text
 SHARES=(
 	"cold fe.0.1a12 0.0.1a12 fe.0.1a12 share0"
 	"cold -         0.0.0002 fe.0.0002 share1"
@@ -48,6 +55,11 @@ SHARES=(
 	"cold fe.0.1b00 0.0.1b00 fe.0.1b00 share3"
 	"cold fe.0.1c00 0.0.1c00 fe.0.1c00 0.0.1a12"
 	"hot  fe.0.2000 0.0.2000 fe.0.2000 hot0"
+	"cold fe.0.3000 0.0.3000 fe.0.3000 a b"
+	"cold fe.0.3001 0.0.3001 fe.0.3001 ax20b"
+	"cold fe.0.3002 0.0.3002 fe.0.3002 "$'caf\xc3\xa9\\x'
+	"cold fe.0.3003 0.0.3003 fe.0.3003 1a12"
+	"hot  fe.0.3005 0.0.3005 fe.0.3005 hot odd"
 )
 
 # ---- boots ----------------------------------------------------------------------------
@@ -60,6 +72,7 @@ SHARES=(
 BOOTS=(
 	"6.12 6.12 boot-units installed fstab-boot late-device hotplug-add hotplug-remove hotplug-readd remount user-mount namespace lookalike fstab-generated unknown-tag"
 	"all  6.12 boot-units installed automount-all automount-all-hotplug purge"
+	"shapes 6.12 boot-units installed shapes-units shapes-collide shapes-short shapes-automount shapes-replug shapes-udev"
 	"6.1  6.1  boot-units installed fstab-61 hotplug-61"
 )
 declare -A BOOT_ARGS=(

@@ -395,6 +395,9 @@ scenario_fstab_generated() {
 	while read -r src dir rest; do
 		[ -n "$src" ] || continue
 		n=$((n + 1))
+		# fstab's escapes (\040, \303...) undone: the tag as the kernel has it
+		src=$(printf '%b' "$(printf '%s' "$src" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')")
+		dir=$(printf '%b' "$(printf '%s' "$dir" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')")
 		# a source that is a bus-ID (the tag would read as one) mounts that device's tag
 		case $src in
 		0.?.????) got=$(mountinfo_at "$dir") && [ "${got%% *}" = virtiofs ] ;;
@@ -406,6 +409,7 @@ scenario_fstab_generated() {
 	done </tmp/gen.fstab
 	[ "$n" -ge 4 ] || fail "virtiofs-ccw fstab printed $n lines, expected one per share (4)"
 	while read -r src dir rest; do
+		dir=$(printf '%b' "$(printf '%s' "$dir" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')")
 		umount "$dir" || fail "umount $dir failed"
 	done </tmp/gen.fstab
 }
@@ -422,6 +426,132 @@ scenario_unknown_tag() {
 	n=$(dmesg | grep -c 'virtio-fs: tag <nosuch> not found')
 	echo "  kernel log: $n 'virtio-fs: tag <nosuch> not found' lines"
 	[ "$n" -le 2 ] || fail "the kernel logged 'virtio-fs: tag <nosuch> not found' $n times, at most 2 expected"
+}
+
+# ---- boot shapes: fstab as administrators write it, tags as hosts choose --------
+# bound_device UNIT: the device unit UNIT is bound to (systemctl show quotes a
+# name with a backslash in it, doubling the backslash)
+bound_device() {
+	systemctl show -P BindsTo "$1" | tr ' ' '\n' | grep '\.device' | sed 's/^"//; s/"$//; s/\\\\/\\/g' | head -n1
+}
+
+# virtio_of BUSID: the sysfs path of the virtio device below the CCW device
+virtio_of() {
+	local v
+	for v in /sys/bus/ccw/devices/"$1"/virtio[0-9]*; do
+		readlink -f "$v"
+		return 0
+	done
+	return 1
+}
+
+# expect_line DIR TAG BUSID: fstab's line at DIR is mounted, TAG, by its own
+# unit, bound to a device unit that systemd made active from our alias and
+# whose sysfs path is BUSID's virtio device
+expect_line() {
+	local u dev want got
+	expect_mount "$1" "$2"
+	expect_unit_mounted "$1"
+	u=$(unit_of "$1")
+	dev=$(bound_device "$u")
+	[ -n "$dev" ] || fail "$u is bound to no device unit: BindsTo=$(systemctl show -P BindsTo "$u")"
+	[ "$(systemctl show -P ActiveState "$dev")" = active ] || {
+		systemctl list-units --no-pager --all 'sys-subsystem-virtiofs*'
+		fail "$u is bound to $dev, which is $(systemctl show -P ActiveState "$dev"): systemd made no such unit"
+	}
+	want=$(virtio_of "$3") || fail "$3 has no virtio device"
+	got=$(systemctl show -P SysFSPath "$dev")
+	[ "$got" = "$want" ] || fail "$dev is $got, expected $3's $want"
+	echo "  $1: $u bound to $dev ($got)"
+}
+
+CAFE=$(printf 'caf\303\251\\x')
+
+# shapes-units: lines by odd tags, by bus-ID, two lines for one share (one
+# noauto): each mounted by its own unit, bound to the right device
+scenario_shapes_units() {
+	expect_line /srv/a-b "a b" 0.0.3000
+	expect_line /srv/ax20b ax20b 0.0.3001
+	expect_line /srv/cafe "$CAFE" 0.0.3002
+	expect_line /srv/one share0 0.0.1a12
+	expect_line /srv/data share1 0.0.0002
+	expect_no_mount /srv/rescue
+	[ "$(systemctl is-active srv-rescue.mount)" != active ] || fail "the noauto line /srv/rescue is mounted"
+	no_stacking
+}
+
+# shapes-collide: "a b" and "ax20b" are two device units, two devices
+scenario_shapes_collide() {
+	local a b
+	a=$(bound_device "$(unit_of /srv/a-b)")
+	b=$(bound_device "$(unit_of /srv/ax20b)")
+	echo "  'a b' -> $a, 'ax20b' -> $b"
+	[ "$a" != "$b" ] || fail "tags 'a b' and 'ax20b' share the device unit $a"
+	[ "$(systemctl show -P SysFSPath "$a")" != "$(systemctl show -P SysFSPath "$b")" ] ||
+		fail "$a and $b follow one device"
+}
+
+# shapes-short: 1a12 is device 0.0.1a12 (share0) in fstab too, never the
+# share tagged "1a12" (0.0.3003)
+scenario_shapes_short() {
+	expect_line /srv/short share0 0.0.1a12
+	case $(bound_device srv-short.mount) in
+	*by\\x2dbusid-0.0.1a12.device) ;;
+	*) fail "srv-short.mount is bound to $(bound_device srv-short.mount), expected 0.0.1a12's by-busid unit" ;;
+	esac
+	[ "$(mounts_of 1a12)" = 0 ] || fail "the share tagged 1a12 is mounted: $(virtiofs_mount_list | tr '\n' '|')"
+}
+
+# shapes-automount: an x-systemd.automount line is not mounted at boot (the
+# device does not want its .mount), and is on first access
+scenario_shapes_automount() {
+	[ "$(systemctl is-active srv-auto.automount)" = active ] ||
+		fail "srv-auto.automount is $(systemctl is-active srv-auto.automount): $(journalctl -b -u srv-auto.automount --no-pager | tail -n3 | tr '\n' '|')"
+	not_mounted /srv/auto || expect_no_mount /srv/auto
+	[ "$(systemctl is-active srv-auto.mount)" != active ] || fail "srv-auto.mount was started without access"
+	# the first access mounts it (reading the share cannot work here: FUSE
+	# is not byte-swapped under TCG, so stat's answer does not matter)
+	timeout 20 stat /srv/auto/. >/dev/null 2>&1
+	wait_for 30 mounted_as /srv/auto share0 || fail "/srv/auto was not mounted on access"
+	[ "$(systemctl is-active srv-auto.mount)" = active ] || fail "srv-auto.mount is $(systemctl is-active srv-auto.mount) after access"
+	echo "  /srv/auto mounted on access by srv-auto.mount"
+}
+
+# shapes-replug: a hot-added share with an odd tag is mounted by fstab's
+# unit, unmounted when it goes, mounted again when it comes back; its
+# virtiofs-ccw-share@ unit follows it
+scenario_shapes_replug() {
+	local s='virtiofs-ccw-share@0.0.3005.service' i
+	expect_no_mount /srv/hot-odd
+	for i in 1 2; do
+		hot_add 0.0.3005
+		wait_mounted_at 60 /srv/hot-odd "hot odd" || fail "/srv/hot-odd was not mounted within 60 s of plug $i"
+		settle
+		expect_line /srv/hot-odd "hot odd" 0.0.3005
+		[ "$(systemctl is-active "$s")" = active ] || fail "$s is $(systemctl is-active "$s") after plug $i"
+		hot_del 0.0.3005
+		wait_for 30 not_mounted /srv/hot-odd || fail "/srv/hot-odd still mounted 30 s after unplug $i"
+		settle
+		[ "$(systemctl is-active "$s")" != active ] || fail "$s still active after unplug $i"
+		[ "$(mounts_of "hot odd")" = 0 ] || fail "'hot odd' still mounted: $(virtiofs_mount_list | tr '\n' '|')"
+	done
+}
+
+# shapes-udev: udev runs nothing for our devices under systemd (no RUN, no
+# systemctl): what a share needs is systemd's, bound to its device unit
+scenario_shapes_udev() {
+	local v act
+	v=$(virtio_of 0.0.1a12) || fail "0.0.1a12 has no virtio device"
+	for act in add remove; do
+		udevadm test --action="$act" "$v" >/tmp/udevtest.log 2>&1
+		if grep -E 'systemctl|virtiofs-ccw-detach|RUN.*virtiofs' /tmp/udevtest.log; then
+			fail "udevadm test --action=$act of $v runs something of ours"
+		fi
+	done
+	grep -q 'SYSTEMD_WANTS=virtiofs-ccw-share@0.0.1a12.service' /tmp/udevtest.log ||
+		udevadm test --action=add "$v" 2>&1 | grep -q 'SYSTEMD_WANTS=virtiofs-ccw-share@0.0.1a12.service' ||
+		fail "the add event does not want virtiofs-ccw-share@0.0.1a12.service"
+	echo "  udevadm test add/remove of $v: no RUN of ours, SYSTEMD_WANTS=virtiofs-ccw-share@0.0.1a12.service"
 }
 
 # ---- boot all (automount = all) -----------------------------------------------
