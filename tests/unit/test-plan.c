@@ -279,6 +279,39 @@ static void test_add_plan_busid_names(void **state)
 	unsetenv("LIBMOUNT_FSTAB");
 }
 
+/* A share mounted twice (two fstab lines): both auto-mounts go with the device. */
+static void test_remove_plan_two_mounts(void **state)
+{
+	char mark[64];
+	struct vfc_action *a;
+	struct vfc_ctx *ctx;
+	int data_id, rescue_id;
+	size_t n;
+
+	(void)state;
+	snprintf(mark, sizeof(mark), "0.0.0002@%llu", instance_of("0.0.0002"));
+	data_id = mounted("share1", "/srv/data", mark);
+	rescue_id = mounted("share1", "/srv/rescue", mark);
+	ctx = new_ctx("automount = fstab");
+	assert_int_equal(vfc_plan_remove(ctx, &a, &n), 0);
+	assert_int_equal(n, 0);
+	vfc_action_array_free(a, n);
+
+	/* The device goes (unplugged): both its mounts are detached, each by its own ID. */
+	sh("rm '%s/tree/sys/bus/ccw/devices/0.0.0002'", tmp);
+	assert_int_equal(vfc_plan_remove(ctx, &a, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(a[0].kind, VFC_ACTION_DETACH);
+	assert_string_equal(a[0].target, "/srv/rescue");
+	assert_int_equal(a[0].mount_id, rescue_id);
+	assert_int_equal(a[1].kind, VFC_ACTION_DETACH);
+	assert_string_equal(a[1].target, "/srv/data");
+	assert_int_equal(a[1].mount_id, data_id);
+	assert_string_equal(a[1].tag, "share1");
+	vfc_action_array_free(a, n);
+	vfc_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +321,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_plan_parents_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_plan_late_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_plan_busid_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_plan_two_mounts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
