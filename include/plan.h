@@ -36,7 +36,10 @@ void vfc_action_array_free(struct vfc_action *a, size_t n);
 
 /*
  * What hotplug should mount for @devs (all present devices if @n is 0),
- * following the context's policy (automount = fstab | all | none) and fstab.
+ * following the context's policy (automount = fstab | all | none) and fstab:
+ * a mount on every fstab line that names a device (neither noauto nor one
+ * systemd mounts), so a share on two lines is mounted twice; below
+ * mount-base (automount = all) only a device that no line names.
  * Devices already mounted where the plan puts them need nothing; mounts come
  * parents first (by mountpoint), so none hides another, and an auto-mount
  * that a planned one would hide is detached first and planned again after

@@ -41,36 +41,129 @@ static int actions_append(struct vfc_action **v, size_t *n, struct vfc_action *a
 	return 0;
 }
 
-/* Plan @dev; @again: also where it is mounted already (it is about to be taken off). */
+/* The same directory, trailing slashes aside ("/srv/a/" is "/srv/a")? */
+static bool same_dir(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/*
+ * Plan a mount of @dev (known by @busid in notes; it has a tag) on @target
+ * (taken over: freed on every path) with @opts: not if it is mounted there
+ * already (unless @again) or planned there already (two fstab lines, one
+ * mountpoint: systemd too makes one unit of them).
+ */
+static int plan_mount(struct vfc_ctx *ctx, struct vfc_device *dev, const char *busid, char *target,
+		      const char *opts, bool in_base, bool again, struct vfc_action **v, size_t *n)
+{
+	const char *tag = vfc_device_get_tag(dev);
+	struct vfc_action a = {
+		.kind = VFC_ACTION_MOUNT,
+		.id = *vfc_device_get_busid(dev),
+		.target = target,
+		.in_base = in_base,
+		.instance = vfc_device_get_instance(dev),
+	};
+
+	if (!target)
+		return -ENOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		if ((*v)[i].kind == VFC_ACTION_MOUNT && strcmp((*v)[i].tag, tag) == 0 &&
+		    same_dir((*v)[i].target, target)) {
+			vfc_info(ctx, "%s: %s is planned already", busid, target);
+			free(target);
+			return 0;
+		}
+	}
+	if (!again && vfc_mounttab_is_mounted_on(ctx, tag, target)) {
+		vfc_info(ctx, "%s: already mounted on %s", busid, target);
+		free(target);
+		return 0;
+	}
+	a.tag = strdup(tag);
+	a.options = opts ? strdup(opts) : NULL;
+	if (!a.tag || (opts && !a.options) || actions_append(v, n, &a) < 0) {
+		free(a.target);
+		free(a.tag);
+		free(a.options);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Is the fstab line @fe, which names the device at @busid, hotplug's to
+ * mount? Not with noauto (mount -a skips it too), nor where systemd mounts
+ * it. x-systemd.automount is no reason to wait: a line systemd handles is
+ * bound (the generator binds every virtiofs line), and without systemd there
+ * is no automount unit to mount it on first access, so it is mounted when
+ * the share appears, as mount -a mounts it (mount(8) ignores x-systemd.*).
+ * @log: say why a line is left.
+ */
+static bool line_is_ours(struct vfc_ctx *ctx, const struct vfc_fstab_entry *fe, const char *busid,
+			 bool log)
+{
+	if (fe->noauto) {
+		if (log)
+			vfc_notice(ctx, "%s: fstab says noauto for %s: not mounting", busid,
+				   fe->target);
+		return false;
+	}
+	if (vfc_unit_is_bound(fe->target)) {
+		if (log)
+			vfc_info(ctx, "%s: systemd mounts fstab's %s (it binds to the share)",
+				 busid, fe->target);
+		return false;
+	}
+	if (log && fe->options &&
+	    mnt_optstr_get_option(fe->options, "x-systemd.automount", NULL, NULL) == 0)
+		vfc_info(ctx,
+			 "%s: no systemd automount unit for %s: mounting it now, as mount -a does",
+			 busid, fe->target);
+	return true;
+}
+
+/*
+ * Plan @dev: a mount on each fstab line that names it and is ours (a share
+ * on two lines is mounted twice), or, if no line names it and the policy is
+ * automount = all, one below the mount base. @again: only the mount on that
+ * directory, even though it is mounted there (it is about to be taken off).
+ */
 static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
-		       const struct vfc_fstab_entry *fstab, size_t nfstab, bool again,
+		       const struct vfc_fstab_entry *fstab, size_t nfstab, const char *again,
 		       struct vfc_action **v, size_t *n)
 {
 	struct vfc_config *cfg = vfc_ctx_get_config(ctx);
-	const struct vfc_fstab_entry *fe;
-	struct vfc_action a = {.kind = VFC_ACTION_MOUNT};
-	char busid[VFC_BUSID_STRLEN];
-	const char *tag = vfc_device_get_tag(dev), *opts;
-	int r;
+	const struct vfc_busid *id = vfc_device_get_busid(dev);
+	const char *tag = vfc_device_get_tag(dev);
+	char busid[VFC_BUSID_STRLEN], *target;
+	bool named = false;
+	size_t wanted = 0;
+	int r = 0;
 
-	a.id = *vfc_device_get_busid(dev);
-	vfc_busid_format(&a.id, busid);
+	vfc_busid_format(id, busid);
 
 	/* First whether the policy wants the device at all; only then whether we can. */
-	fe = vfc_fstab_find_device(fstab, nfstab, &a.id, tag);
-	if (fe && fe->noauto) {
-		vfc_notice(ctx, "%s: fstab says noauto for %s: not mounting", busid, fe->target);
-		return 0;
+	for (size_t i = 0; i < nfstab; i++) {
+		if (!vfc_fstab_source_names(fstab[i].spec, id, tag))
+			continue;
+		named = true;
+		if (again ? same_dir(fstab[i].target, again)
+			  : line_is_ours(ctx, &fstab[i], busid, true))
+			wanted++;
 	}
-	if (fe && vfc_unit_is_bound(fe->target)) {
-		vfc_info(ctx, "%s: systemd mounts fstab's %s (it binds to the share)", busid,
-			 fe->target);
-		return 0;
-	}
-	if (!fe && vfc_config_get_automount(cfg) != VFC_AUTOMOUNT_ALL) {
+	if (!named && vfc_config_get_automount(cfg) != VFC_AUTOMOUNT_ALL) {
 		vfc_info(ctx, "%s: not in fstab, and automount is not 'all': not mounting", busid);
 		return 0;
 	}
+	if (named && wanted == 0)
+		return 0;
 	if (!tag) {
 		_cleanup_free_ char *why = vfc_spec_explain(ctx, NULL, dev);
 
@@ -78,38 +171,27 @@ static int plan_device(struct vfc_ctx *ctx, struct vfc_device *dev,
 		return 0;
 	}
 
-	if (fe) {
-		a.target = strdup(fe->target);
-		opts = fe->options;
-	} else {
-		a.target = vfc_config_get_mount_name(cfg) == VFC_MOUNT_NAME_BUSID
-				   ? vfc_escape_subdir(vfc_config_get_mount_base(cfg), busid)
-				   : vfc_escape_subdir(vfc_config_get_mount_base(cfg), tag);
-		a.in_base = true;
-		opts = vfc_config_get_options(cfg);
+	if (!named) {
+		target = vfc_config_get_mount_name(cfg) == VFC_MOUNT_NAME_BUSID
+				 ? vfc_escape_subdir(vfc_config_get_mount_base(cfg), busid)
+				 : vfc_escape_subdir(vfc_config_get_mount_base(cfg), tag);
+		if (target && again && !same_dir(target, again)) {
+			free(target);
+			return 0;
+		}
+		return plan_mount(ctx, dev, busid, target, vfc_config_get_options(cfg), true,
+				  again != NULL, v, n);
 	}
-	a.tag = strdup(tag);
-	if (!a.target || !a.tag)
-		goto nomem;
-	if (!again && vfc_mounttab_is_mounted_on(ctx, tag, a.target)) {
-		vfc_info(ctx, "%s: already mounted on %s", busid, a.target);
-		free(a.target);
-		free(a.tag);
-		return 0;
+	for (size_t i = 0; i < nfstab && r >= 0; i++) {
+		const struct vfc_fstab_entry *fe = &fstab[i];
+
+		if (!vfc_fstab_source_names(fe->spec, id, tag) ||
+		    (again ? !same_dir(fe->target, again) : !line_is_ours(ctx, fe, busid, false)))
+			continue;
+		r = plan_mount(ctx, dev, busid, strdup(fe->target), fe->options, false,
+			       again != NULL, v, n);
 	}
-	a.instance = vfc_device_get_instance(dev);
-	a.options = opts ? strdup(opts) : NULL;
-	if (opts && !a.options)
-		goto nomem;
-	r = actions_append(v, n, &a);
-	if (r < 0)
-		goto nomem;
-	return 0;
-nomem:
-	free(a.target);
-	free(a.tag);
-	free(a.options);
-	return -ENOMEM;
+	return r;
 }
 
 /* Parents first: a path sorts before every path below it ("/srv" < "/srv/a"); then by bus-ID. */
@@ -175,7 +257,7 @@ static int plan_uncover(struct vfc_ctx *ctx, const struct vfc_fstab_entry *fstab
 			break;
 		}
 		if (vfc_device_new_from_busid(ctx, &m[k].id, &dev) == 0) {
-			r = plan_device(ctx, dev, fstab, nfstab, true, v, nv);
+			r = plan_device(ctx, dev, fstab, nfstab, m[k].target, v, nv);
 			vfc_device_unref(dev);
 		}
 	}
@@ -208,7 +290,7 @@ int vfc_plan_add(struct vfc_ctx *ctx, struct vfc_device **devs, size_t n, struct
 	r = vfc_fstab_read(ctx, &fstab, &nfstab);
 	vfc_ctx_reset_mountinfo(ctx);
 	for (size_t i = 0; i < n && r >= 0; i++)
-		r = plan_device(ctx, devs[i], fstab, nfstab, false, &v, &nv);
+		r = plan_device(ctx, devs[i], fstab, nfstab, NULL, &v, &nv);
 	if (r >= 0)
 		r = plan_uncover(ctx, fstab, nfstab, &v, &nv, &pre, &npre);
 	vfc_fstab_entries_free(fstab, nfstab);
