@@ -67,18 +67,6 @@ int vfc_fstab_get_wait(struct vfc_ctx *ctx, const char *spec, const char *target
 		       char **ret_message);
 
 /*
- * May a user who is not root mount @spec on @target, as mount(8) allows it?
- * Only if an fstab line has exactly this source text and this mountpoint
- * (the same directory) and the option user or users. Then 0, *ret_target
- * the line's mountpoint (not the caller's spelling of it) and *ret_options
- * the line's options as mount(8) makes them for a user mount: user (as
- * user=@username) and users imply nosuid, nodev and noexec, which later
- * options may undo ("user,exec"). -EPERM if no line allows it.
- */
-int vfc_fstab_user_mount(struct vfc_ctx *ctx, const char *spec, const char *target,
-			 const char *username, char **ret_target, char **ret_options);
-
-/*
  * Does mount.virtiofs take @source, its first argument as mount(8) runs it,
  * for one of its own options (-h, --help, -V, --version) rather than a SPEC?
  */

@@ -52,6 +52,15 @@ struct vfc_mount_result {
 int vfc_mount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, struct vfc_mount_result *res);
 
 /*
+ * Only the first half of vfc_mount(): the tag @spec names (VFC_MOUNT_TAG in
+ * @flags: taken as a tag), waiting up to @wait_ms for a device still coming.
+ * 0 and res->tag, or -errno and res->message; release with
+ * vfc_mount_result_clear().
+ */
+int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, unsigned int flags, int wait_ms,
+		      struct vfc_mount_result *res);
+
+/*
  * Unmount req->target if it is a virtiofs mountpoint, else every virtiofs
  * mount of the tag that req->spec resolves to. res->tag names the tag.
  */

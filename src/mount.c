@@ -246,6 +246,29 @@ static int coming_changed(struct vfc_ctx *ctx, void *userdata)
 	return 0;
 }
 
+int vfc_mount_resolve(struct vfc_ctx *ctx, const char *spec, unsigned int flags, int wait_ms,
+		      struct vfc_mount_result *res)
+{
+	struct mount_wait w = {
+		.spec_text = spec,
+		.spec_flags = flags & VFC_MOUNT_TAG ? VFC_SPEC_AS_TAG : 0,
+	};
+	int r;
+
+	*res = (struct vfc_mount_result){ 0 };
+	r = vfc_wait_for(ctx, wait_ms, spec_settled, &w);
+	if (r == -ENOMEM || w.r == -ENOMEM)
+		r = vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+	else if (w.r < 0)
+		r = vfc_mount_result_fail_take(res, w.r, MNT_EX_FAIL, TAKE_PTR(w.spec.message));
+	else if (!(res->tag = strdup(w.spec.tag)))
+		r = vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+	else
+		r = 0;
+	vfc_spec_clear(&w.spec);
+	return r;
+}
+
 /* Mount the tag @tag as it is, under the lock. */
 static int mount_locked(struct vfc_ctx *ctx, const struct vfc_mount_req *req, const char *tag,
 			bool *ret_refused, struct vfc_mount_result *res)

@@ -71,31 +71,6 @@ static void use_policy(struct vfc_ctx *ctx, struct vfc_mount_req *req)
 	vfc_config_unref(cfg);
 }
 
-/*
- * Run set-uid root by a user (mount(8) drops its privileges before it runs a
- * helper, so a user fstab line reaches us so): only what fstab allows the
- * user, then root throughout, so that libmount mounts and records it as
- * mount(8) would have. MNT_EX_* or 0.
- */
-static int become_user_mount(struct vfc_ctx *ctx, struct vfc_mount_req *req,
-			     struct vfc_usermount *um)
-{
-	_cleanup_free_ char *msg = NULL;
-	int r;
-
-	r = vfc_usermount_prepare(ctx, req, getuid(), um, &msg);
-	if (r < 0) {
-		cli_error("%s", msg ? msg : strerror(-r));
-		return vfc_usermount_excode(r);
-	}
-	r = vfc_usermount_become_root();
-	if (r < 0) {
-		cli_error("cannot become root for the mount: %s", strerror(-r));
-		return MNT_EX_SYSERR;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -111,7 +86,6 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *tag = NULL, *ns_path = NULL;
 	_cleanup_free_ char *msg = NULL;
 	bool verbose = false, restricted = getuid() != geteuid();
-	struct vfc_usermount um = { 0 };
 	struct vfc_mount_result res;
 	struct vfc_ctx *ctx;
 	int c, ret;
@@ -204,23 +178,19 @@ int main(int argc, char **argv)
 
 	/*
 	 * At boot, an fstab line may name a device that is still coming up;
-	 * mount(8) keeps the line's wait from us: fstab tells it.
+	 * mount(8) keeps the line's wait from us: fstab tells it. (A user's
+	 * line is libmount's to find: usermount.h.)
 	 */
-	if (vfc_fstab_get_wait(ctx, req.spec, req.target, &req.default_wait_ms, &msg) < 0) {
+	if (!restricted &&
+	    vfc_fstab_get_wait(ctx, req.spec, req.target, &req.default_wait_ms, &msg) < 0) {
 		cli_error("%s", msg ? msg : "the fstab line's wait is invalid");
 		vfc_ctx_unref(ctx);
 		return MNT_EX_USAGE;
 	}
-	if (restricted) {
-		ret = become_user_mount(ctx, &req, &um);
-		if (ret != 0) {
-			vfc_usermount_clear(&um);
-			vfc_ctx_unref(ctx);
-			return ret;
-		}
-	}
-
-	vfc_mount(ctx, &req, &res);
+	if (restricted)
+		vfc_usermount(ctx, &req, req.default_wait_ms, &res);
+	else
+		vfc_mount(ctx, &req, &res);
 	ret = res.excode;
 	if (ret != MNT_EX_SUCCESS) {
 		cli_error("%s", res.message ? res.message : "mount failed");
@@ -242,7 +212,6 @@ int main(int argc, char **argv)
 		}
 	}
 	vfc_mount_result_clear(&res);
-	vfc_usermount_clear(&um);
 	vfc_ctx_unref(ctx);
 	return ret;
 }

@@ -52,52 +52,6 @@ static void test_fstab(void **state)
 	vfc_ctx_unref(ctx);
 }
 
-/* Users mount what an fstab line with user or users allows, as mount(8) would. */
-static void test_user_mount(void **state)
-{
-	char path[4096], *target = NULL, *opts = NULL;
-	struct vfc_ctx *ctx;
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/fstab/user.fstab", getenv("VFC_TEST_FIXTURES"));
-	setenv("LIBMOUNT_FSTAB", path, 1);
-	assert_int_equal(vfc_ctx_new(&ctx), 0);
-
-	/* user: user=NAME, and nosuid,nodev,noexec right after it */
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share1", "/tmp/", "tester", &target, &opts), 0);
-	assert_string_equal(target, "/tmp");
-	assert_string_equal(opts, "noauto,user=tester,nosuid,nodev,noexec");
-	free(target);
-	free(opts);
-	/* users; later options undo what it implies */
-	assert_int_equal(vfc_fstab_user_mount(ctx, "0.0.1a12", "/var/tmp", "tester", &target, &opts),
-			 0);
-	assert_string_equal(opts, "noauto,users,nosuid,nodev,noexec,exec,ro");
-	free(target);
-	free(opts);
-	/* ... earlier ones do not */
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share2", "/srv/exec", "tester", &target, &opts),
-			 0);
-	assert_string_equal(opts, "exec,user=tester,nosuid,nodev,noexec");
-	free(target);
-	free(opts);
-
-	/* Not allowed: no user option, another source text, another directory, user=X. */
-	target = opts = NULL;
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share0", "/srv/rootonly", "tester", &target,
-					     &opts),
-			 -EPERM);
-	assert_int_equal(vfc_fstab_user_mount(ctx, "fe.0.1a12", "/var/tmp", "tester", &target, &opts),
-			 -EPERM);
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share1", "/var/tmp", "tester", &target, &opts),
-			 -EPERM);
-	assert_int_equal(vfc_fstab_user_mount(ctx, "share0", "/srv/named", "tester", &target, &opts),
-			 -EPERM);
-	assert_null(target);
-	assert_null(opts);
-	vfc_ctx_unref(ctx);
-}
-
 /* The helper's wait from the fstab line mount(8) ran it for (x-* options never reach it). */
 static void test_get_wait(void **state)
 {
@@ -331,7 +285,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_fstab, setup),
-		cmocka_unit_test_setup(test_user_mount, setup),
 		cmocka_unit_test_setup(test_get_wait, setup),
 		cmocka_unit_test(test_format_line),
 	};
