@@ -72,7 +72,7 @@ SHARES=(
 BOOTS=(
 	"6.12 6.12 boot-units installed fstab-boot late-device hotplug-add hotplug-remove hotplug-readd remount user-mount namespace lookalike fstab-generated unknown-tag"
 	"all  6.12 boot-units installed automount-all automount-all-hotplug purge"
-	"shapes 6.12 boot-units installed shapes-units shapes-collide shapes-short shapes-automount shapes-replug shapes-udev"
+	"shapes 6.12 boot-units installed shapes-units shapes-collide shapes-short shapes-automount shapes-replug shapes-udev user-vs-util-linux"
 	"6.1  6.1  boot-units installed fstab-61 hotplug-61"
 )
 declare -A BOOT_ARGS=(

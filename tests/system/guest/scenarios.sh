@@ -558,6 +558,106 @@ scenario_shapes_udev() {
 	echo "  udevadm test add/remove of $v: no RUN of ours, SYSTEMD_WANTS=virtiofs-ccw-share@0.0.1a12.service"
 }
 
+# ---- users: the set-uid helper against util-linux ------------------------------
+# as USER CMD...: run CMD as USER with the user's own groups (as a login
+# would); its output in /tmp/as.out, its exit status printed
+as() {
+	local u=$1
+	shift
+	setpriv --reuid="$u" --regid="$u" --init-groups "$@" >/tmp/as.out 2>&1 </dev/null
+	echo $?
+}
+verdict() { if [ "$1" = 0 ]; then echo allowed; else echo refused; fi; }
+
+# same DESC RC-OURS RC-UTIL-LINUX: one verdict, or fail
+same() {
+	echo "  $1: ours $(verdict "$2") ($2), util-linux $(verdict "$3") ($3)"
+	[ "$(verdict "$2")" = "$(verdict "$3")" ] ||
+		fail "$1: util-linux $(verdict "$3") it for tmpfs, we $(verdict "$2") it for virtiofs"
+}
+
+# tidy DIR...: as root, take off whatever a case left mounted there
+tidy() {
+	local d
+	for d in "$@"; do
+		while ! not_mounted "$d"; do umount -l "$d" || break; done
+	done
+}
+
+# user-vs-util-linux: an unprivileged user tries what an administrator's
+# fstab allows and what it does not, on virtiofs lines (through mount(8) and
+# our set-uid helper) and on equivalent tmpfs lines (util-linux alone): every
+# verdict must be util-linux's
+scenario_user_vs_util_linux() {
+	local p rv rt m1 m2
+	id tester2 >/dev/null 2>&1 || useradd --no-create-home --uid 1001 --shell /bin/sh tester2
+	for p in user nouser nouseruser usersnousers owner group root users; do
+		mkdir -p "/mnt/v-$p" "/mnt/t-$p"
+		rv=$(as tester mount "/mnt/v-$p")
+		rt=$(as tester mount "/mnt/t-$p")
+		same "mount, line $p" "$rv" "$rt"
+		if [ "$rv" = 0 ]; then
+			expect_mount "/mnt/v-$p" share1
+			case $(mount_opts "/mnt/v-$p"),$p in
+			*nosuid*nodev*,users) ;;
+			*nosuid*nodev*noexec*,*) ;;
+			*) fail "/mnt/v-$p: options $(mount_opts "/mnt/v-$p"), expected nosuid,nodev(,noexec)" ;;
+			esac
+			# another user: only a users line lets them unmount
+			same "umount by another user, line $p" "$(as tester2 umount "/mnt/v-$p")" \
+				"$(as tester2 umount "/mnt/t-$p")"
+			same "umount by the user, line $p" "$(as tester umount "/mnt/v-$p")" \
+				"$(as tester umount "/mnt/t-$p")"
+		fi
+		tidy "/mnt/v-$p" "/mnt/t-$p"
+	done
+
+	# X-mount.mkdir through a symlink the user planted: never a directory for a user
+	mkdir -p /var/tmp/u
+	chown tester: /var/tmp/u
+	as tester ln -sfn /etc /var/tmp/u/sub >/dev/null
+	same "X-mount.mkdir through the user's symlink" "$(as tester mount /var/tmp/u/sub/m)" \
+		"$(as tester mount /var/tmp/u/sub/t)"
+	same "the helper run directly, X-mount.mkdir through the symlink" \
+		"$(as tester /sbin/mount.virtiofs share1 /var/tmp/u/sub/m)" \
+		"$(as tester mount /var/tmp/u/sub/t)"
+	[ ! -e /etc/m ] && [ ! -e /etc/t ] || fail "a directory was made in /etc through the user's symlink"
+	tidy /etc/m /etc/t
+
+	# the helper run directly, with what mount(8) would not let a user pass
+	same "-n" "$(as tester /sbin/mount.virtiofs share1 /mnt/v-user -n)" "$(as tester mount -n /mnt/t-user)"
+	tidy /mnt/v-user /mnt/t-user
+	same "-N 1" "$(as tester /sbin/mount.virtiofs share1 /mnt/v-user -N 1)" \
+		"$(as tester mount -N 1 /mnt/t-user)"
+	tidy /mnt/v-user /mnt/t-user
+	printf 'share1 /mnt/v-root virtiofs user 0 0\ntmpfs /mnt/t-root tmpfs user 0 0\n' >/tmp/evil.fstab
+	chmod 644 /tmp/evil.fstab
+	same "LIBMOUNT_FSTAB naming a root-only line" \
+		"$(as tester env LIBMOUNT_FSTAB=/tmp/evil.fstab /sbin/mount.virtiofs share1 /mnt/v-root)" \
+		"$(as tester env LIBMOUNT_FSTAB=/tmp/evil.fstab mount /mnt/t-root)"
+	tidy /mnt/v-root /mnt/t-root
+	# -o from a user changes nothing: still nosuid,nodev,noexec
+	rv=$(as tester /sbin/mount.virtiofs share1 /mnt/v-user -o suid,dev,exec)
+	[ "$rv" = 0 ] || fail "the helper refused a user line with -o: $(cat /tmp/as.out)"
+	case $(mount_opts /mnt/v-user) in
+	*nosuid*nodev*noexec*) echo "  -o suid,dev,exec from a user: $(mount_opts /mnt/v-user)" ;;
+	*) fail "-o suid,dev,exec from a user gave $(mount_opts /mnt/v-user)" ;;
+	esac
+	tidy /mnt/v-user
+	# no oracle: through root's unreadable home, what exists and what does not look alike
+	mkdir -p /root/there
+	chmod 700 /root
+	rv=$(as tester /sbin/mount.virtiofs share1 /root/there/../../mnt/v-user)
+	m1=$(sed 's|/root/there/|/root/X/|' /tmp/as.out)
+	rt=$(as tester /sbin/mount.virtiofs share1 /root/nothere/../../mnt/v-user)
+	m2=$(sed 's|/root/nothere/|/root/X/|' /tmp/as.out)
+	[ "$rv" = "$rt" ] && [ "$m1" = "$m2" ] ||
+		fail "an existing and a missing path in /root answer differently: '$m1' ($rv) / '$m2' ($rt)"
+	same "a path through /root" "$rv" "$(as tester mount /root/there/../../mnt/t-user)"
+	tidy /mnt/v-user /mnt/t-user
+	no_stacking
+}
+
 # ---- boot all (automount = all) -----------------------------------------------
 # expect_unit_bound DIR BUSID: systemd's mount unit for DIR is active, a
 # transient unit of ours (not fstab's), bound to the share's device unit
