@@ -133,7 +133,9 @@ install: all
 	# set-uid root, as util-linux installs mount(8) and nfs-common mount.nfs:
 	# mount(8) drops its privileges before it runs a helper, so a "user"
 	# fstab line reaches us as the user (mount.virtiofs(8), USER MOUNTS).
-	$(INSTALL) -m 4755 $(O)/mount.virtiofs $(DESTDIR)$(mounthelperdir)/mount.virtiofs
+	# SETUID=0 installs it without: then only root mounts virtio-fs shares.
+	$(INSTALL) -m $(if $(filter 0,$(SETUID)),0755,4755) $(O)/mount.virtiofs \
+		$(DESTDIR)$(mounthelperdir)/mount.virtiofs
 	$(INSTALL) -m 0755 $(O)/virtiofs-ccw-udev $(DESTDIR)$(udevdir)/virtiofs-ccw-udev
 	$(INSTALL) -m 0755 $(O)/virtiofs-ccw-generator \
 		$(DESTDIR)$(systemdsystemgeneratordir)/virtiofs-ccw-generator

@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 	};
 	_cleanup_free_ char *tag = NULL, *ns_path = NULL;
 	_cleanup_free_ char *msg = NULL;
-	bool verbose = false, restricted = getuid() != geteuid();
+	bool verbose = false, restricted = getuid() != 0 && geteuid() == 0;
 	struct vfc_mount_result res;
 	struct vfc_ctx *ctx;
 	int c, ret;
@@ -171,6 +171,14 @@ int main(int argc, char **argv)
 		return MNT_EX_USAGE;
 	}
 
+	if (getuid() != 0 && geteuid() != 0) {
+		/* Installed without the set-uid bit (SETUID=0, dpkg-statoverride). */
+		cli_error("not set-uid root here, so users cannot mount virtio-fs shares (fstab's "
+			  "user and users lines): mount as root, or install %s set-uid root "
+			  "(mount.virtiofs(8), SECURITY)",
+			  program_invocation_short_name);
+		return MNT_EX_FAIL;
+	}
 	ctx = cli_ctx_new(verbose);
 	if (!ctx)
 		return MNT_EX_SYSERR;

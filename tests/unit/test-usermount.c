@@ -74,17 +74,19 @@ static int setup(void **state)
 		dir);
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(chmod(fstab, 0644), 0);
-	point_tree("612");
+	/* The user resolves the share: a copy of the tree that nobody may read. */
+	point_tree_copy("612");
+	assert_int_equal(chmod(tmp, 0755), 0);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
+	char cmd[512];
 
 	(void)state;
 	/* Our own temporary directory, by a path we made: no tag reaches this. */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", dir, tmp);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
