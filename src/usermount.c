@@ -100,6 +100,12 @@ int vfc_usermount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, int defa
 		return vfc_mount_result_fail(res, -EPERM, MNT_EX_USAGE,
 					     "-n: only root can mount without a utab entry (a user "
 					     "could not unmount it)");
+	/* mount(8) lets no user give options, so none changes a mount either. */
+	if (vfc_mountopts_is_operation(req->options))
+		return vfc_mount_result_fail(res, -EPERM, MNT_EX_USAGE,
+					     "%s: only root can remount, bind, move or change the "
+					     "propagation of a mount",
+					     req->target);
 	cxt = mnt_new_context();
 	if (!cxt)
 		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");

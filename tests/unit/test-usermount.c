@@ -219,8 +219,14 @@ static void test_flags_refused(void **state)
 	assert_int_equal(v.excode, MNT_EX_USAGE);
 	assert_non_null(strstr(v.message, "-N: only root"));
 	/* -o is not the user's: "exec,suid" changes nothing, the line still mounts */
-	v = as_nobody("share1", at("user"), VFC_MOUNT_FAKE, "exec,suid,remount", NULL);
+	v = as_nobody("share1", at("user"), VFC_MOUNT_FAKE, "exec,suid", NULL);
 	assert_int_equal(v.excode, MNT_EX_SUCCESS);
+	/* ... and no option changes a mount: remount, bind */
+	v = as_nobody("share1", at("user"), VFC_MOUNT_FAKE, "remount,suid", NULL);
+	assert_int_equal(v.excode, MNT_EX_USAGE);
+	assert_non_null(strstr(v.message, "only root can remount"));
+	v = as_nobody("share1", at("user"), VFC_MOUNT_FAKE, "bind", NULL);
+	assert_int_equal(v.excode, MNT_EX_USAGE);
 }
 
 /*

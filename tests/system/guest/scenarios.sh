@@ -643,6 +643,13 @@ scenario_user_vs_util_linux() {
 	*nosuid*nodev*noexec*) echo "  -o suid,dev,exec from a user: $(mount_opts /mnt/v-user)" ;;
 	*) fail "-o suid,dev,exec from a user gave $(mount_opts /mnt/v-user)" ;;
 	esac
+	# remount,suid from a user: refused, the mount stays nosuid
+	rv=$(as tester /sbin/mount.virtiofs share1 /mnt/v-user -o remount,suid)
+	same "remount,suid of a user's mount" "$rv" "$(as tester mount -o remount,suid /mnt/t-user)"
+	case $(mount_opts /mnt/v-user) in
+	*nosuid*) ;;
+	*) fail "remount,suid by a user changed /mnt/v-user: $(mount_opts /mnt/v-user)" ;;
+	esac
 	tidy /mnt/v-user
 	# no oracle: through root's unreadable home, what exists and what does not look alike
 	mkdir -p /root/there
