@@ -56,6 +56,21 @@ static int refused(struct libmnt_context *cxt, int rc, const char *target,
 				     "%s: %s", target, shown ? shown : "mount failed");
 }
 
+/* Is the fstab line libmount applied for @target written as @target itself? 0 or -ELOOP. */
+static int line_target_is(struct libmnt_context *cxt, const char *target)
+{
+	struct libmnt_table *tb = NULL;
+	struct libmnt_fs *line;
+
+	if (mnt_context_get_fstab(cxt, &tb) < 0 || !tb)
+		return -ELOOP;
+	line = mnt_table_find_target(tb, target, MNT_ITER_FORWARD);
+	/* The same path, as libmount compares them (a trailing slash aside). */
+	if (!line || !mnt_fs_streq_target(line, target))
+		return -ELOOP;
+	return 0;
+}
+
 /* Open @target as the user, and make sure it still is @target: the directory checked. */
 static int pin_target(const char *target, char *proc, size_t proclen,
 		      struct vfc_mount_result *res)
@@ -137,6 +152,20 @@ int vfc_usermount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, int defa
 	target = strdup(mnt_fs_get_target(fs) ? mnt_fs_get_target(fs) : "");
 	if (!source || !target) {
 		r = vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
+		goto out;
+	}
+	/*
+	 * Stricter than mount(8), which maps a path to the line whose mountpoint
+	 * resolves to it (libmount's mnt_table_find_target()): a user mounts
+	 * only on the line's own path, never where a symlink in it points now
+	 * (a user who may write on the way could point it at /etc).
+	 */
+	r = line_target_is(cxt, target);
+	if (r < 0) {
+		r = vfc_mount_result_fail(res, r, MNT_EX_FAIL,
+					  "%s: the fstab line's mountpoint resolves to %s: not mounting "
+					  "there for a user",
+					  req->target, target);
 		goto out;
 	}
 	if (!mnt_fs_match_fstype(fs, VFC_FSTYPE)) {

@@ -57,6 +57,8 @@ static int setup(void **state)
 	snprintf(fstab, sizeof(fstab), "%s/secret/there", dir);
 	assert_int_equal(mkdir(fstab, 0755), 0);
 	assert_int_equal(chmod(strcat(strcpy(fstab, dir), "/secret"), 0700), 0);
+	/* A user line's mountpoint replaced by a symlink to /etc. */
+	assert_int_equal(symlink("/etc", strcat(strcpy(fstab, dir), "/link")), 0);
 	snprintf(fstab, sizeof(fstab), "%s/fstab", dir);
 	f = fopen(fstab, "w");
 	assert_non_null(f);
@@ -70,7 +72,8 @@ static int setup(void **state)
 		   "share1 %1$s/group virtiofs noauto,group 0 0\n"
 		   "share0 %1$s/root virtiofs noauto 0 0\n"
 		   "share1 %1$s/mkdir/m virtiofs noauto,user,X-mount.mkdir 0 0\n"
-		   "tmpfs %1$s/tmpfs tmpfs noauto,user 0 0\n",
+		   "tmpfs %1$s/tmpfs tmpfs noauto,user 0 0\n"
+		   "share1 %1$s/link virtiofs noauto,user 0 0\n",
 		dir);
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(chmod(fstab, 0644), 0);
@@ -204,6 +207,11 @@ static void test_only_the_line(void **state)
 	(void)v;
 	refused("share1", at("users"), VFC_MOUNT_FAKE, MNT_EX_USAGE, "can't find");
 	refused("tmpfs", at("tmpfs"), VFC_MOUNT_FAKE, MNT_EX_USAGE, "not virtiofs");
+	/*
+	 * the line's mountpoint is a symlink to /etc now: mount(8) would mount
+	 * there (libmount maps /etc to the line); we do not
+	 */
+	refused("share1", at("link"), VFC_MOUNT_FAKE, MNT_EX_FAIL, "resolves to /etc");
 	/* X-mount.mkdir: not for users (libmount: root only) */
 	refused("share1", at("mkdir/m"), VFC_MOUNT_FAKE, MNT_EX_FAIL, "must be superuser");
 }

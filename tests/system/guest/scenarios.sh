@@ -623,6 +623,19 @@ scenario_user_vs_util_linux() {
 		"$(as tester mount /var/tmp/u/sub/t)"
 	[ ! -e /etc/m ] && [ ! -e /etc/t ] || fail "a directory was made in /etc through the user's symlink"
 	tidy /etc/m /etc/t
+	# the line's mountpoint itself replaced by a symlink to /etc: here we are
+	# stricter than util-linux, whose libmount maps /etc to the line (its
+	# mountpoint resolves there) and would mount over /etc; so util-linux is
+	# not asked (a tmpfs over /etc would hide the users this test needs)
+	as tester ln -sfn /etc /var/tmp/u/vlink >/dev/null
+	rv=$(as tester mount /var/tmp/u/vlink)
+	echo "  mount of a line whose mountpoint is now a symlink to /etc: ours $(verdict "$rv") ($rv)"
+	[ "$rv" != 0 ] || fail "a user's mount went through a symlink to /etc"
+	rv=$(as tester /sbin/mount.virtiofs share1 /var/tmp/u/vlink)
+	[ "$rv" != 0 ] || fail "the helper run directly mounted through a symlink to /etc"
+	case $(mountinfo_at /etc) in
+	*virtiofs*) fail "a share was mounted on /etc: $(mountinfo_at /etc)" ;;
+	esac
 
 	# the helper run directly, with what mount(8) would not let a user pass
 	same "-n" "$(as tester /sbin/mount.virtiofs share1 /mnt/v-user -n)" "$(as tester mount -n /mnt/t-user)"
