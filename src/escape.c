@@ -153,25 +153,33 @@ static bool keep_byte(unsigned char c, bool first)
 	return c && strchr("_+,:@=%~.-", c);
 }
 
-char *vfc_escape_dirname(const char *tag)
+/*
+ * @tag as one path component: the bytes keep_byte() keeps (but '%' where
+ * @prefix is "%", which escapes with it), every other one @prefix HH.
+ * @lead_dash: a leading '-' is escaped too. Never empty.
+ */
+static char *component(const char *tag, const char *prefix, bool lead_dash)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)tag;
+	size_t plen = strlen(prefix);
 	char *out, *o;
 
-	/* An empty tag cannot be mounted, but must still not name the base itself. */
+	/* No tag is empty; should one be, it must still be a component, not the base. */
 	if (!*s)
-		return strdup("\\x00");
-	out = malloc(strlen(tag) * 4 + 1);
+		return asprintf(&out, "%s00", prefix) < 0 ? NULL : out;
+	out = malloc(strlen(tag) * (plen + 2) + 1);
 	if (!out)
 		return NULL;
 	for (o = out; *s; s++) {
-		if (keep_byte(*s, s == (const unsigned char *)tag)) {
+		bool first = s == (const unsigned char *)tag && (*s == '.' || lead_dash);
+
+		if (!(plen == 1 && *s == (unsigned char)prefix[0]) && keep_byte(*s, first)) {
 			*o++ = (char)*s;
 			continue;
 		}
-		*o++ = '\\';
-		*o++ = 'x';
+		memcpy(o, prefix, plen);
+		o += plen;
 		*o++ = hex[*s >> 4];
 		*o++ = hex[*s & 0xf];
 	}
@@ -179,29 +187,14 @@ char *vfc_escape_dirname(const char *tag)
 	return out;
 }
 
+char *vfc_escape_dirname(const char *tag)
+{
+	return component(tag, "\\x", true);
+}
+
 char *vfc_escape_alias(const char *tag)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)tag;
-	char *out, *o;
-
-	/* No tag is empty; should one be, it must still be a component. */
-	if (!*s)
-		return strdup("%00");
-	out = malloc(strlen(tag) * 3 + 1);
-	if (!out)
-		return NULL;
-	for (o = out; *s; s++) {
-		if (*s != '%' && keep_byte(*s, s == (const unsigned char *)tag && *s == '.')) {
-			*o++ = (char)*s;
-			continue;
-		}
-		*o++ = '%';
-		*o++ = hex[*s >> 4];
-		*o++ = hex[*s & 0xf];
-	}
-	*o = '\0';
-	return out;
+	return component(tag, "%", false);
 }
 
 char *vfc_escape_subdir(const char *base, const char *tag)
