@@ -122,8 +122,9 @@ static struct verdict as_nobody(const char *spec, const char *target, unsigned i
 		 * For a user, libmount reads /etc/fstab whatever the environment
 		 * says: show it ours, in a mount namespace of this child's own.
 		 */
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    mount(fstab, "/etc/fstab", NULL, MS_BIND, NULL) < 0)
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount(fstab, "/etc/fstab", "none", MS_BIND, NULL) < 0)
 			_exit(93);
 		if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
 		    setresuid(NOBODY, NOBODY, NOBODY) < 0)
