@@ -590,7 +590,9 @@ tidy() {
 # verdict must be util-linux's
 scenario_user_vs_util_linux() {
 	local p rv rt m1 m2
-	id tester2 >/dev/null 2>&1 || useradd --no-create-home --uid 1001 --shell /bin/sh tester2
+	# another user, whose name no other starts with (umount(8) compares user= by the
+	# length of the recorded name: "tester2" would pass for "tester")
+	id visitor >/dev/null 2>&1 || useradd --no-create-home --uid 1001 --shell /bin/sh visitor
 	for p in user nouser nouseruser usersnousers owner group root users; do
 		mkdir -p "/mnt/v-$p" "/mnt/t-$p"
 		rv=$(as tester mount "/mnt/v-$p")
@@ -604,8 +606,8 @@ scenario_user_vs_util_linux() {
 			*) fail "/mnt/v-$p: options $(mount_opts "/mnt/v-$p"), expected nosuid,nodev(,noexec)" ;;
 			esac
 			# another user: only a users line lets them unmount
-			same "umount by another user, line $p" "$(as tester2 umount "/mnt/v-$p")" \
-				"$(as tester2 umount "/mnt/t-$p")"
+			same "umount by another user, line $p" "$(as visitor umount "/mnt/v-$p")" \
+				"$(as visitor umount "/mnt/t-$p")"
 			same "umount by the user, line $p" "$(as tester umount "/mnt/v-$p")" \
 				"$(as tester umount "/mnt/t-$p")"
 		fi
