@@ -15,9 +15,8 @@
 #include <time.h>
 
 #include "escape.h"
-#include "macro.h"
-#include "export.h"
 #include "lock.h"
+#include "macro.h"
 #include "modload.h"
 #include "mount.h"
 #include "mountopts.h"

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "macro.h"
-#include "mountopts.h"
 #include "config.h"
 #include "escape.h"
+#include "macro.h"
+#include "mountopts.h"
 
 int vfc_mountopts_get_wait(const char *options, int *ret_ms, char **ret_msg)
 {

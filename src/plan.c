@@ -16,8 +16,8 @@
 #include "fstab.h"
 #include "macro.h"
 #include "mounttab.h"
-#include "spec.h"
 #include "plan.h"
+#include "spec.h"
 #include "unit.h"
 
 void vfc_action_array_free(struct vfc_action *a, size_t n)
