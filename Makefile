@@ -21,7 +21,8 @@ PKG_CONFIG_ENV := $(foreach v,PKG_CONFIG_LIBDIR PKG_CONFIG_PATH PKG_CONFIG_SYSRO
 	$(if $($(v)),$(v)='$($(v))'))
 pkgconf = $(shell $(PKG_CONFIG_ENV) $(PKG_CONFIG) $(1))
 override CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing $(call pkgconf,--cflags $(PKGS))
-LIBS = $(call pkgconf,--libs $(PKGS))
+# libkmod is dlopen()ed when a module must be loaded (modload.c): not linked.
+LIBS = $(call pkgconf,--libs $(filter-out libkmod,$(PKGS)))
 
 CORE_SRCS := $(wildcard src/*.c)
 CLI_MAINS := src/cli/virtiofs-ccw.c src/cli/mount.virtiofs.c src/cli/virtiofs-ccw-udev.c \
@@ -78,8 +79,9 @@ $(O)/virtiofs-ccw-generator: $(O)/src/cli/virtiofs-ccw-generator.o $(O)/src/cli/
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 comma := ,
-# Tests that stand in for the kernel wrap the one library call that would reach it.
-$(O)/tests/test-modload: TEST_WRAPS := kmod_module_probe_insert_module
+# Tests that stand in for the kernel wrap the one library call that would reach it;
+# libkmod's, looked up at run time, is defined by the test and exported instead.
+$(O)/tests/test-modload: TEST_LDFLAGS := -rdynamic $(call pkgconf,--libs libkmod)
 $(O)/tests/test-mount: TEST_WRAPS := mnt_context_mount
 $(O)/tests/test-mountall: TEST_WRAPS := mnt_context_mount
 $(O)/tests/test-automount: TEST_WRAPS := mnt_context_mount mnt_context_umount
@@ -88,7 +90,7 @@ $(O)/tests/%: tests/unit/%.c $(O)/libvfc.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkgconf,--cflags $(TEST_PKGS)) -MMD -MP \
 		$(LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(TEST_WRAPS)) -o $@ $< $(O)/libvfc.a \
-		$(LIBS) $(call pkgconf,--libs $(TEST_PKGS))
+		$(LIBS) $(TEST_LDFLAGS) $(call pkgconf,--libs $(TEST_PKGS))
 
 # The tests: cmocka unit tests (one process each), then the programs in fake
 # sysfs trees under umockdev. Installs what they need first (as root).

@@ -1,4 +1,12 @@
 // SPDX-License-Identifier: MIT
+/*
+ * Loading the virtiofs module with libkmod, opened only when a module must
+ * really be loaded, as systemd dlopen()s its optional libraries: linked in,
+ * it (and through it libcrypto, liblzma, libzstd) would be loaded at every
+ * start of every program, the set-uid helper's included, while the kernel
+ * has the filesystem registered nearly always.
+ */
+#include <dlfcn.h>
 #include <errno.h>
 #include <libkmod.h>
 #include <stdio.h>
@@ -10,6 +18,49 @@
 #include "virtiofs.h"
 
 #define PROC_FILESYSTEMS "/proc/filesystems"
+#define LIBKMOD		 "libkmod.so.2"
+
+#define KMOD_FUNCS(X)                                                                              \
+	X(kmod_new)                                                                                \
+	X(kmod_unref)                                                                              \
+	X(kmod_set_log_fn)                                                                         \
+	X(kmod_module_new_from_lookup)                                                             \
+	X(kmod_module_new_from_name)                                                               \
+	X(kmod_module_ref)                                                                         \
+	X(kmod_module_unref)                                                                       \
+	X(kmod_module_unref_list)                                                                  \
+	X(kmod_module_get_module)                                                                  \
+	X(kmod_module_get_name)                                                                    \
+	X(kmod_module_get_initstate)                                                               \
+	X(kmod_module_initstate_str)                                                               \
+	X(kmod_module_probe_insert_module)
+
+#define KMOD_MEMBER(f) __typeof__(f) *f;
+static struct {
+	KMOD_FUNCS(KMOD_MEMBER)
+} dl;
+
+/*
+ * Open libkmod once. Its symbols are looked up in the global scope, where a
+ * program's own definition comes first: how a test stands in for the
+ * kernel's part (insertion). 0, or -ELIBACC where it cannot be had.
+ */
+static int kmod_open(void)
+{
+	static int r = 1;
+
+	if (r <= 0)
+		return r;
+	if (!dlopen(LIBKMOD, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE))
+		return r = -ELIBACC;
+#define KMOD_LOOKUP(f)                                                                             \
+	dl.f = (__typeof__(dl.f))dlsym(RTLD_DEFAULT, #f);                                          \
+	if (!dl.f)                                                                                 \
+		return r = -ELIBACC;
+	KMOD_FUNCS(KMOD_LOOKUP)
+#undef KMOD_LOOKUP
+	return r = 0;
+}
 
 bool vfc_modload_is_registered(const char *fstype)
 {
@@ -52,12 +103,14 @@ _printf_format_(6, 0) static void log_kmod(void *data, int priority, const char 
 
 static void kmod_unrefp(struct kmod_ctx **k)
 {
-	kmod_unref(*k);
+	if (*k)
+		dl.kmod_unref(*k);
 }
 
 static void kmod_module_unrefp(struct kmod_module **m)
 {
-	kmod_module_unref(*m);
+	if (*m)
+		dl.kmod_module_unref(*m);
 }
 
 /* A module that init_module(2) is still initialising: its filesystem comes soon. */
@@ -68,15 +121,15 @@ static int wait_while_coming(struct vfc_ctx *ctx, struct kmod_module *mod)
 {
 	long long deadline = now_ms() + COMING_WAIT_MS;
 
-	while (kmod_module_get_initstate(mod) == KMOD_MODULE_COMING && now_ms() < deadline) {
+	while (dl.kmod_module_get_initstate(mod) == KMOD_MODULE_COMING && now_ms() < deadline) {
 		if (vfc_modload_is_registered(VFC_FSTYPE))
 			return 0;
 		sleep_ms(COMING_STEP_MS);
 	}
 	if (vfc_modload_is_registered(VFC_FSTYPE))
 		return 0;
-	vfc_debug(ctx, "module %s is %s, but no filesystem %s", kmod_module_get_name(mod),
-		  kmod_module_initstate_str(kmod_module_get_initstate(mod)), VFC_FSTYPE);
+	vfc_debug(ctx, "module %s is %s, but no filesystem %s", dl.kmod_module_get_name(mod),
+		  dl.kmod_module_initstate_str(dl.kmod_module_get_initstate(mod)), VFC_FSTYPE);
 	return -ENOPKG;
 }
 
@@ -89,24 +142,27 @@ int vfc_modload_virtiofs(struct vfc_ctx *ctx)
 
 	if (vfc_modload_is_registered(VFC_FSTYPE))
 		return 0;
+	r = kmod_open();
+	if (r < 0)
+		return r;
 
 	/* The running kernel's /lib/modules and /etc/modprobe.d, like modprobe. */
-	kctx = kmod_new(NULL, NULL);
+	kctx = dl.kmod_new(NULL, NULL);
 	if (!kctx)
 		return -ENOMEM;
-	kmod_set_log_fn(kctx, log_kmod, ctx);
+	dl.kmod_set_log_fn(kctx, log_kmod, ctx);
 
 	/*
 	 * What the kernel itself asks for (request_module("fs-virtiofs")): the
 	 * alias names the module, whatever a kernel calls it; its own name
 	 * where no index has the alias.
 	 */
-	r = kmod_module_new_from_lookup(kctx, "fs-" VFC_FSTYPE, &list);
+	r = dl.kmod_module_new_from_lookup(kctx, "fs-" VFC_FSTYPE, &list);
 	if (r == 0 && list) {
-		mod = kmod_module_ref(kmod_module_get_module(list));
-		kmod_module_unref_list(list);
+		mod = dl.kmod_module_ref(dl.kmod_module_get_module(list));
+		dl.kmod_module_unref_list(list);
 	} else {
-		r = kmod_module_new_from_name(kctx, VFC_MODULE, &mod);
+		r = dl.kmod_module_new_from_name(kctx, VFC_MODULE, &mod);
 		if (r < 0)
 			return r;
 	}
@@ -114,8 +170,8 @@ int vfc_modload_virtiofs(struct vfc_ctx *ctx)
 		return -ENOMEM;
 
 	vfc_info(ctx, "filesystem %s not registered: loading module %s", VFC_FSTYPE,
-		 kmod_module_get_name(mod));
-	r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL, NULL,
+		 dl.kmod_module_get_name(mod));
+	r = dl.kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL, NULL,
 					    NULL);
 	if (r > 0)
 		return -ECANCELED;
@@ -124,7 +180,7 @@ int vfc_modload_virtiofs(struct vfc_ctx *ctx)
 		return r;
 	r = wait_while_coming(ctx, mod);
 	if (r == 0)
-		vfc_info(ctx, "module %s loaded: filesystem %s registered", kmod_module_get_name(mod),
+		vfc_info(ctx, "module %s loaded: filesystem %s registered", dl.kmod_module_get_name(mod),
 			 VFC_FSTYPE);
 	return r;
 }
@@ -141,6 +197,9 @@ const char *vfc_modload_strerror(int err)
 		return "module " VFC_MODULE " is loaded but the kernel lists no virtiofs filesystem";
 	case -EPERM:
 		return "cannot load module " VFC_MODULE ": must be superuser";
+	case -ELIBACC:
+		return "cannot load module " VFC_MODULE ": " LIBKMOD " cannot be loaded (is libkmod "
+		       "installed?)";
 	default:
 		return NULL;
 	}

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Module loading against a fake /proc/filesystems (umockdev) with libkmod's
- * insertion wrapped (-Wl,--wrap): the stand-in plays the kernel, registering
- * the filesystem or failing as each test asks.
+ * insertion stood in for: modload.c looks libkmod's functions up in the
+ * global scope, where this program's own definition (exported, -rdynamic)
+ * comes first. It plays the kernel, registering the filesystem or failing as
+ * each test asks.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -35,7 +37,7 @@ static void write_filesystems(const char *content)
 	fclose(f);
 }
 
-int __wrap_kmod_module_probe_insert_module(struct kmod_module *mod, unsigned int flags,
+int kmod_module_probe_insert_module(struct kmod_module *mod, unsigned int flags,
 					    const char *extra_options,
 					    int (*run_install)(struct kmod_module *m,
 							       const char *cmdline, void *data),
@@ -43,7 +45,7 @@ int __wrap_kmod_module_probe_insert_module(struct kmod_module *mod, unsigned int
 					    void (*print_action)(struct kmod_module *m, bool install,
 								 const char *options));
 
-int __wrap_kmod_module_probe_insert_module(struct kmod_module *mod, unsigned int flags,
+int kmod_module_probe_insert_module(struct kmod_module *mod, unsigned int flags,
 					    const char *extra_options,
 					    int (*run_install)(struct kmod_module *m,
 							       const char *cmdline, void *data),
@@ -69,10 +71,10 @@ int __wrap_kmod_module_probe_insert_module(struct kmod_module *mod, unsigned int
 
 static void expect_probe(int ret, int registers)
 {
-	expect_function_call(__wrap_kmod_module_probe_insert_module);
-	expect_string(__wrap_kmod_module_probe_insert_module, kmod_module_get_name(mod), "virtiofs");
-	will_return(__wrap_kmod_module_probe_insert_module, ret);
-	will_return(__wrap_kmod_module_probe_insert_module, registers);
+	expect_function_call(kmod_module_probe_insert_module);
+	expect_string(kmod_module_probe_insert_module, kmod_module_get_name(mod), "virtiofs");
+	will_return(kmod_module_probe_insert_module, ret);
+	will_return(kmod_module_probe_insert_module, registers);
 }
 
 static int setup(void **state)

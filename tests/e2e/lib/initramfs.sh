@@ -104,7 +104,7 @@ write_topology() {
 # build_initramfs KEY -> sets INITRD[KEY]
 declare -A INITRD
 build_initramfs() {
-	local key=$1 root=$E2E_WORK/initramfs-$1 p progs=()
+	local key=$1 root=$E2E_WORK/initramfs-$1 p progs=() kmodlib
 	rm -rf -- "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,mnt,e2e}
 	cp "$BUSYBOX" "$root/bin/busybox"
@@ -136,6 +136,11 @@ build_initramfs() {
 	install -m 0755 "$BUILD_DIR/$GUEST_HOLDLOCK" "$root/e2e/holdlock"
 	progs+=("$root/e2e/holdlock")
 	copy_libs "$root" "${progs[@]}"
+	# What our programs dlopen() when they need it (modload.c: libkmod), with
+	# what that needs in turn: no DT_NEEDED names it.
+	kmodlib=$(find_sysroot_lib libkmod.so.2) || die "libkmod.so.2 not in the sysroot"
+	cp -L "$kmodlib" "$root/lib/$CROSS/libkmod.so.2"
+	copy_libs "$root" "$root/lib/$CROSS/libkmod.so.2"
 	install_modules "$key" "$root"
 	install -m 0755 "$E2E_DIR/guest/init" "$root/init"
 	install -m 0755 "$E2E_DIR/guest/modprobe-trap" "$root/e2e/modprobe-trap"
