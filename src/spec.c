@@ -254,8 +254,13 @@ static char *lookup_message(struct vfc_ctx *ctx, const char *text, enum vfc_spec
 	return format(&msg, "'%s': cannot look it up: %s", shown, strerror(-err));
 }
 
-/* The lookup, with whether cio_ignore hides an absent bus-ID (read once, only then). */
-static int lookup(struct vfc_ctx *ctx, const char *text, unsigned int flags,
+/*
+ * The lookup, with whether cio_ignore hides an absent bus-ID (read once, only
+ * then). @plain_ok: a tag no device has is no error to word (the resolver
+ * passes it on to the kernel), so its message, which lists every exported
+ * tag, is not made.
+ */
+static int lookup(struct vfc_ctx *ctx, const char *text, unsigned int flags, bool plain_ok,
 		  enum vfc_spec_kind *ret_kind, struct vfc_busid *ret_id, int *ret_hidden,
 		  struct vfc_device **ret_dev, char **ret_message)
 {
@@ -284,7 +289,8 @@ static int lookup(struct vfc_ctx *ctx, const char *text, unsigned int flags,
 		break;
 	}
 	*ret_hidden = hidden;
-	if (r >= 0 || r == -ENOMEM || !ret_message)
+	if (r >= 0 || r == -ENOMEM || !ret_message ||
+	    (plain_ok && r == -ENOENT && *ret_kind == VFC_SPEC_TAG))
 		return r;
 	*ret_message = lookup_message(ctx, text, *ret_kind, &id, reason, hidden, r);
 	return r;
@@ -297,7 +303,7 @@ int vfc_spec_lookup(struct vfc_ctx *ctx, const char *text, unsigned int flags,
 	struct vfc_busid id;
 	int hidden;
 
-	return lookup(ctx, text, flags, &kind, &id, &hidden, ret_dev, ret_message);
+	return lookup(ctx, text, flags, false, &kind, &id, &hidden, ret_dev, ret_message);
 }
 
 void vfc_spec_clear(struct vfc_spec *s)
@@ -315,13 +321,11 @@ int vfc_spec_resolve(struct vfc_ctx *ctx, const char *text, unsigned int flags,
 	int r, hidden;
 
 	*ret = (struct vfc_spec){ 0 };
-	r = lookup(ctx, text, flags, &ret->kind, &ret->id, &hidden, &dev, &ret->message);
+	r = lookup(ctx, text, flags, true, &ret->kind, &ret->id, &hidden, &dev, &ret->message);
 	if (r == -ENOMEM)
 		return r;
 	if (r == -ENOENT && ret->kind == VFC_SPEC_TAG) {
 		/* No device is known to have it: a plain tag, for the kernel to judge. */
-		free(ret->message);
-		ret->message = NULL;
 		r = vfc_spec_devices_coming(ctx);
 		if (r < 0) {
 			format(&ret->message, "cannot list the virtio-fs devices: %s", strerror(-r));
