@@ -164,8 +164,7 @@ uninstall:
 		$(DESTDIR)$(udevdir)/rules.d/90-virtiofs-ccw.rules \
 		$(DESTDIR)$(udevdir)/virtiofs-ccw-udev \
 		$(DESTDIR)$(systemdsystemgeneratordir)/virtiofs-ccw-generator \
-		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-automount@.service \
-		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-detach@.service \
+		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-cio-free@.service \
 		$(DESTDIR)$(systemdsystemunitdir)/virtiofs-ccw-share@.service \
 		$(DESTDIR)$(mandir)/man5/virtiofs-ccw.conf.5 \
 		$(DESTDIR)$(mandir)/man8/virtiofs-ccw.8 $(DESTDIR)$(mandir)/man8/mount.virtiofs.8 \

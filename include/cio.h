@@ -15,4 +15,20 @@
 /* 1 if @id is on the kernel's cio_ignore list, 0 if not, -errno if that cannot be told. */
 int vfc_cio_ignore_contains(struct vfc_ctx *ctx, const struct vfc_busid *id);
 
+/*
+ * Whether @id is to be freed from the cio_ignore list, because fstab or
+ * root= names it: cio_ignore lists it and the policy (the context's, else
+ * the defaults) does not say cio-free = no. 1 or 0; where there is no
+ * cio_ignore list (not s390, or no access) 0.
+ */
+int vfc_cio_ignore_wants_free(struct vfc_ctx *ctx, const struct vfc_busid *id);
+
+/*
+ * Free @id, if vfc_cio_ignore_wants_free() says so, as 'cio_ignore -r'
+ * does: the channel subsystem then senses the device, and it appears (now,
+ * or when it is plugged). Nothing else is freed. 1 freed, 0 nothing to do,
+ * -errno.
+ */
+int vfc_cio_ignore_free(struct vfc_ctx *ctx, const struct vfc_busid *id);
+
 #endif

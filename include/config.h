@@ -7,6 +7,7 @@
  *   options = nosuid,nodev           mount options for those mounts
  *   mount-name = tag | busid         the directory below mount-base (default tag)
  *   wait = 10                        seconds to wait for a device
+ *   cio-free = yes | no              free what fstab and root= name from cio_ignore
  *   tag 0.0.1a12 = share0            a device's tag, for kernels that export none
  *
  * Parsed strictly: an unknown key, a bad value or a repeated key is an error
@@ -15,6 +16,7 @@
 #ifndef VFC_CONFIG_H
 #define VFC_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "busid.h"
@@ -71,6 +73,7 @@ const char *vfc_config_get_mount_base(const struct vfc_config *cfg);
 const char *vfc_config_get_options(const struct vfc_config *cfg);
 enum vfc_mount_name vfc_config_get_mount_name(const struct vfc_config *cfg);
 int vfc_config_get_wait(const struct vfc_config *cfg);
+bool vfc_config_get_cio_free(const struct vfc_config *cfg);
 /* The configured tag of @id, or NULL. */
 const char *vfc_config_get_tag(const struct vfc_config *cfg, const struct vfc_busid *id);
 /* The bus-ID configured for @tag, or NULL. */

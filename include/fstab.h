@@ -25,6 +25,9 @@ struct vfc_fstab_entry {
 
 /* The virtiofs lines of fstab, in file order. A missing fstab is an empty one. */
 int vfc_fstab_read(struct vfc_ctx *ctx, struct vfc_fstab_entry **ret, size_t *ret_n);
+/* The same of the fstab at @path (NULL: fstab, as above), such as /sysroot/etc/fstab. */
+int vfc_fstab_read_file(struct vfc_ctx *ctx, const char *path, struct vfc_fstab_entry **ret,
+			size_t *ret_n);
 void vfc_fstab_entries_free(struct vfc_fstab_entry *e, size_t n);
 
 /*

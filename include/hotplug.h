@@ -22,7 +22,15 @@ struct vfc_hotplug_req {
 	size_t nspecs;
 	bool remove;		   /* detach the auto-mounts of devices that are gone, only */
 	bool dry_run;		   /* plan and report, change nothing, take no lock */
+	bool udev;		   /* run by udevd's worker: wait at most VFC_UDEV_WAIT_MAX_S */
 };
+
+/*
+ * The longest a handler run from a udev rule waits for a device to settle:
+ * udevd's worker blocks the device's later events meanwhile, and is killed
+ * at the event timeout (180 s by default).
+ */
+#define VFC_UDEV_WAIT_MAX_S 10
 
 /*
  * Called for each planned action: with @dry_run before anything is done

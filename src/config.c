@@ -30,13 +30,21 @@ struct vfc_config {
 	char *mount_base;
 	char *options;
 	int wait;
+	bool cio_free;
 	enum vfc_mount_name mount_name;
 	struct tag_map *map;
 	size_t nmap;
 	unsigned int seen; /* keys given, to refuse repeats */
 };
 
-enum { SEEN_AUTOMOUNT = 1, SEEN_BASE = 2, SEEN_OPTIONS = 4, SEEN_WAIT = 8, SEEN_NAME = 16 };
+enum {
+	SEEN_AUTOMOUNT = 1,
+	SEEN_BASE = 2,
+	SEEN_OPTIONS = 4,
+	SEEN_WAIT = 8,
+	SEEN_NAME = 16,
+	SEEN_CIO_FREE = 32,
+};
 
 /*
  * Where a mount base must not be: the root and the system's own directories
@@ -82,6 +90,7 @@ static struct vfc_config *config_new(void)
 	cfg->refcount = 1;
 	cfg->automount = VFC_AUTOMOUNT_FSTAB;
 	cfg->wait = VFC_WAIT_DEFAULT_S;
+	cfg->cio_free = true;
 	cfg->mount_base = strdup(DEFAULT_MOUNT_BASE);
 	cfg->options = strdup(DEFAULT_OPTIONS);
 	if (!cfg->mount_base || !cfg->options)
@@ -263,6 +272,15 @@ static int parse_line(struct vfc_config *cfg, char *line, const char *name, unsi
 				   "wait: expected a number of seconds from 0 to %d", VFC_WAIT_MAX_S);
 		return 0;
 	}
+	if (strcmp(key, "cio-free") == 0) {
+		r = set_once(cfg, SEEN_CIO_FREE, ret_msg, name, lineno, key);
+		if (r < 0)
+			return r;
+		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
+			return bad(ret_msg, name, lineno, "cio-free: expected yes or no");
+		cfg->cio_free = strcmp(val, "yes") == 0;
+		return 0;
+	}
 	if (strncmp(key, "tag", 3) == 0 && (key[3] == ' ' || key[3] == '\t')) {
 		const char *reason = NULL;
 		struct vfc_busid id;
@@ -299,8 +317,8 @@ static int parse_line(struct vfc_config *cfg, char *line, const char *name, unsi
 	}
 	shown = vfc_escape_display(key);
 	return bad(ret_msg, name, lineno,
-		   "unknown key '%s'; expected automount, mount-base, mount-name, options, wait "
-		   "or 'tag BUS-ID'",
+		   "unknown key '%s'; expected automount, mount-base, mount-name, options, wait, "
+		   "cio-free or 'tag BUS-ID'",
 		   shown ? shown : "");
 
 bad_value:
@@ -419,6 +437,11 @@ const char *vfc_config_get_options(const struct vfc_config *cfg)
 int vfc_config_get_wait(const struct vfc_config *cfg)
 {
 	return cfg->wait;
+}
+
+bool vfc_config_get_cio_free(const struct vfc_config *cfg)
+{
+	return cfg->cio_free;
 }
 
 enum vfc_mount_name vfc_config_get_mount_name(const struct vfc_config *cfg)

@@ -27,6 +27,12 @@ void vfc_fstab_entries_free(struct vfc_fstab_entry *e, size_t n)
 
 int vfc_fstab_read(struct vfc_ctx *ctx, struct vfc_fstab_entry **ret, size_t *ret_n)
 {
+	return vfc_fstab_read_file(ctx, NULL, ret, ret_n);
+}
+
+int vfc_fstab_read_file(struct vfc_ctx *ctx, const char *path, struct vfc_fstab_entry **ret,
+			size_t *ret_n)
+{
 	struct vfc_fstab_entry *v = NULL;
 	struct libmnt_table *tb;
 	struct libmnt_iter *it;
@@ -41,13 +47,13 @@ int vfc_fstab_read(struct vfc_ctx *ctx, struct vfc_fstab_entry **ret, size_t *re
 		goto out;
 	}
 	/* NULL: the default fstab, or $LIBMOUNT_FSTAB, as mount(8) reads it. */
-	r = mnt_table_parse_fstab(tb, NULL);
+	r = mnt_table_parse_fstab(tb, path);
 	if (r == -ENOENT) {
 		r = 0;
 		goto out;
 	}
 	if (r < 0) {
-		vfc_debug(ctx, "cannot parse %s: %d", mnt_get_fstab_path(), r);
+		vfc_debug(ctx, "cannot parse %s: %d", path ? path : mnt_get_fstab_path(), r);
 		goto out;
 	}
 	while (mnt_table_next_fs(tb, it, &fs) == 0) {

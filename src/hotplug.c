@@ -129,6 +129,8 @@ int vfc_hotplug_run(struct vfc_ctx *ctx, const struct vfc_hotplug_req *req,
 
 	/* A device that has just appeared may need a moment to go online and get its tag. */
 	wait_ms = vfc_config_get_wait(cfg) * 1000;
+	if (req->udev && wait_ms > VFC_UDEV_WAIT_MAX_S * 1000)
+		wait_ms = VFC_UDEV_WAIT_MAX_S * 1000;
 	if (!req->remove && (req->kernel_name || req->nspecs)) {
 		r = settle_devices(ctx, req, wait_ms, &devs, &ndevs, res);
 		if (r < 0)

@@ -51,5 +51,6 @@ int cmd_mount(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_umount(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_fstab(struct vfc_ctx *ctx, int argc, char **argv);
 int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv);
+int cmd_cio_free(struct vfc_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtiofs-ccw automount: the hotplug handler. The udev rule starts it
- * through systemd (udev/); without systemd, call it directly (see --help).
+ * virtiofs-ccw automount: the hotplug handler. Under systemd the share's
+ * unit runs it (udev/); without systemd the udev rule runs it (--udev).
  */
 #include <getopt.h>
 #include <syslog.h>
@@ -31,16 +31,18 @@ static void usage(FILE *out)
 		"  -r, --remove            detach auto-mounts of devices that are gone\n"
 		"  -k, --kernel-name NAME  the device as udev names it: a bus-ID, virtioN,\n"
 		"                          or the N of /sys/fs/virtiofs/N\n"
+		"  -u, --udev              run from a udev rule: wait at most %4$d s\n"
 		"  -v, --verbose           say what is done\n"
 		"  -h, --help              show this help\n"
 		"\n"
-		"Without systemd (busybox mdev, an initramfs), call it from the hotplug\n"
-		"script: '%1$s automount --kernel-name MDEV' when a virtio-fs device\n"
-		"appears and '%1$s automount --remove' when one goes.\n"
+		"Without systemd the udev rule runs it (--udev). Under busybox mdev, call it\n"
+		"from the hotplug script: '%1$s automount --kernel-name MDEV' when a\n"
+		"virtio-fs device appears and '%1$s automount --remove' when one goes.\n"
 		"\n"
 		"Exit status: 0 success, 1 usage error or bad policy file (then nothing is\n"
 		"mounted), 2 system error, 32 a mount or detach failed.\n",
-		program_invocation_short_name, VFC_CONFIG_PATH, VFC_CONFIG_ENV);
+		program_invocation_short_name, VFC_CONFIG_PATH, VFC_CONFIG_ENV,
+		VFC_UDEV_WAIT_MAX_S);
 }
 
 static void print_action(const struct vfc_action *a)
@@ -88,6 +90,7 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "remove", no_argument, NULL, 'r' },
 		{ "kernel-name", required_argument, NULL, 'k' },
+		{ "udev", no_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -98,7 +101,7 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 	const char *config = NULL;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "nc:rk:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nc:rk:uvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			req.dry_run = true;
@@ -111,6 +114,9 @@ int cmd_automount(struct vfc_ctx *ctx, int argc, char **argv)
 			break;
 		case 'k':
 			req.kernel_name = optarg;
+			break;
+		case 'u':
+			req.udev = true;
 			break;
 		case 'v':
 			o.verbose = true;

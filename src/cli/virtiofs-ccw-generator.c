@@ -23,10 +23,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cio.h"
 #include "cli.h"
+#include "cmdline.h"
 #include "config.h"
 #include "escape.h"
 #include "fstab.h"
+#include "spec.h"
 #include "unit.h"
 
 #define DROPIN VFC_GENERATOR_DROPIN
@@ -78,64 +81,142 @@ static int write_wants(int dirfd, const char *device, const char *unit)
  * x-systemd.device-timeout= as systemd takes it (a time span), or NULL:
  * then the device's wait is systemd's default, as for any disk.
  */
-static char *device_timeout(const struct vfc_fstab_entry *fe)
+static char *device_timeout(const char *options)
 {
 	char *val = NULL, *out = NULL;
 	size_t len = 0;
 
-	if (!fe->options ||
-	    mnt_optstr_get_option(fe->options, "x-systemd.device-timeout", &val, &len) != 0 ||
-	    !val || len == 0 || len > 31 || strspn(val, "0123456789.usmhinecdaywk ") < len)
+	if (!options ||
+	    mnt_optstr_get_option(options, "x-systemd.device-timeout", &val, &len) != 0 || !val ||
+	    len == 0 || len > 31 || strspn(val, "0123456789.usmhinecdaywk ") < len)
 		return NULL;
 	if (asprintf(&out, "%.*s", (int)len, val) < 0)
 		return NULL;
 	return out;
 }
 
-static int generate(struct vfc_ctx *ctx, int dirfd, const struct vfc_fstab_entry *fe)
+/* What the generator knows of this boot, and what it gathers on the way. */
+struct gen {
+	struct vfc_ctx *ctx;
+	int dirfd;
+	bool initrd;
+	char *rd_timeout; /* rd.timeout=, in the initrd: the wait of its shares */
+	char **cio;	  /* instances of virtiofs-ccw-cio-free@.service wanted */
+	size_t ncio;
+};
+
+/*
+ * What to add for a bus-ID that cio_ignore hides (none for a tag: a hidden
+ * device tells none): want the instance that frees it, from the mount and
+ * (gen_finish()) from sysinit.target, so that at boot it runs before udev's
+ * coldplug.
+ */
+static int cio_free_lines(struct gen *g, const char *spec, char **ret)
+{
+	_cleanup_free_ char *unit = NULL;
+	struct vfc_busid id;
+
+	*ret = NULL;
+	if (!vfc_spec_kind_is_busid(vfc_spec_parse(spec, 0, &id, NULL)) ||
+	    vfc_cio_ignore_wants_free(g->ctx, &id) <= 0)
+		return 0;
+	if (asprintf(&unit, "virtiofs-ccw-cio-free@0.%x.%04x.service", id.ssid, id.devno) < 0)
+		return -ENOMEM;
+	if (asprintf(ret, "Wants=%s\nAfter=%s\n", unit, unit) < 0) {
+		*ret = NULL;
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < g->ncio; i++)
+		if (strcmp(g->cio[i], unit) == 0)
+			return 0;
+	return strv_push(&g->cio, &g->ncio, TAKE_PTR(unit));
+}
+
+/* '%' as systemd's unit files need it: %%. NULL on ENOMEM. */
+static char *specifier_escape(const char *s)
+{
+	size_t n = strlen(s), k = 0;
+	char *out = malloc(2 * n + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		out[k++] = s[i];
+		if (s[i] == '%')
+			out[k++] = '%';
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/*
+ * The drop-in of one mount unit, for the share @spec mounted at @target
+ * (the root: @what_type, as systemd-fstab-generator writes root= it cannot
+ * read). Under the booted system the mount is bound to the share's device:
+ * unplugged, it is unmounted. In the initrd there is no later: it only
+ * wants the device, so that once the device is there, or its wait is over,
+ * it mounts and mount.virtiofs says what became of the share.
+ */
+static int generate(struct gen *g, const char *spec, const char *target, const char *options,
+		    bool wanted, bool root)
 {
 	_cleanup_free_ char *alias = NULL, *mount = NULL, *device = NULL, *timeout = NULL,
-			     *text = NULL;
+			    *text = NULL, *dev_lines = NULL, *cio = NULL, *what = NULL;
 	int r;
 
-	r = vfc_unit_line_alias(ctx, fe->spec, &alias);
+	r = vfc_unit_line_alias(g->ctx, spec, &alias);
 	if (r < 0)
 		return r;
-	if (!alias) {
+	mount = vfc_escape_unit_path(target, ".mount");
+	if (!mount)
+		return 0; /* a relative mountpoint: systemd skips the line too */
+	if (alias) {
+		device = vfc_escape_unit_path(alias, ".device");
+		if (!device || asprintf(&dev_lines, "%s=%s\nAfter=%s\n",
+					g->initrd ? "Wants" : "BindsTo", device, device) < 0)
+			return -ENOMEM;
+	} else {
 		/* A plain tag where no tag can be told: mount.virtiofs waits for it itself. */
 		fprintf(stderr, "%s: %s: no device unit can stand for its source, left as it is\n",
-			program_invocation_short_name, fe->target);
-		return 0;
+			program_invocation_short_name, target);
+		if (!root)
+			return 0;
 	}
-	mount = vfc_escape_unit_path(fe->target, ".mount");
-	device = vfc_escape_unit_path(alias, ".device");
-	timeout = device_timeout(fe);
-	if (!mount || !device)
-		return mount ? -ENOMEM : 0; /* a relative mountpoint: systemd skips the line too */
+	r = cio_free_lines(g, spec, &cio);
+	if (r < 0)
+		return r;
+	if (root && !(what = specifier_escape(spec)))
+		return -ENOMEM;
 	if (asprintf(&text,
 		     "[Unit]\n"
-		     "BindsTo=%s\n"
-		     "After=%s\n"
+		     "%s%s"
 		     "\n"
 		     "[Mount]\n"
+		     "%s%s%s"
 		     "# A share that goes away cannot be unmounted in order: detach it.\n"
 		     "LazyUnmount=yes\n",
-		     device, device) < 0)
+		     dev_lines ? dev_lines : "", cio ? cio : "", what ? "What=" : "",
+		     what ? what : "", what ? "\nType=virtiofs\n" : "") < 0) {
+		text = NULL;
 		return -ENOMEM;
-	r = write_dropin(dirfd, mount, text);
-	if (r < 0)
+	}
+	r = write_dropin(g->dirfd, mount, text);
+	if (r < 0 || !device)
 		return r;
 	/*
 	 * What the device wants when it appears: the mount, unless the line is
 	 * noauto, or x-systemd.automount, whose automount unit mounts it on
-	 * first access (systemd-fstab-generator starts that unit at boot).
+	 * first access (systemd-fstab-generator starts that unit at boot). The
+	 * initrd's shares are wanted by its targets, by systemd-fstab-generator.
 	 */
-	if (!fe->noauto && !(fe->options && mnt_optstr_get_option(fe->options, "x-systemd.automount",
-								   NULL, NULL) == 0)) {
-		r = write_wants(dirfd, device, mount);
+	if (wanted && !g->initrd) {
+		r = write_wants(g->dirfd, device, mount);
 		if (r < 0)
 			return r;
 	}
+	timeout = device_timeout(options);
+	if (!timeout && g->rd_timeout)
+		timeout = strdup(g->rd_timeout);
 	if (!timeout)
 		return 0;
 	free(text);
@@ -143,16 +224,108 @@ static int generate(struct vfc_ctx *ctx, int dirfd, const struct vfc_fstab_entry
 		text = NULL;
 		return -ENOMEM;
 	}
-	return write_dropin(dirfd, device, text);
+	return write_dropin(g->dirfd, device, text);
+}
+
+static int generate_line(struct gen *g, const struct vfc_fstab_entry *fe, const char *prefix)
+{
+	_cleanup_free_ char *target = NULL;
+	bool automount = fe->options &&
+			 mnt_optstr_get_option(fe->options, "x-systemd.automount", NULL, NULL) == 0;
+
+	if (prefix && asprintf(&target, "%s%s", prefix, fe->target) < 0)
+		return -ENOMEM;
+	return generate(g, fe->spec, target ? target : fe->target, fe->options,
+			!fe->noauto && !automount, false);
+}
+
+/*
+ * Lines of @path (NULL: fstab), each prefixed by @prefix; with @initrd_only
+ * only those the initrd mounts, as systemd-fstab-generator picks them from
+ * /sysroot/etc/fstab: x-initrd.mount, and /usr.
+ */
+static int generate_fstab(struct gen *g, const char *path, const char *prefix, bool initrd_only)
+{
+	struct vfc_fstab_entry *e = NULL;
+	size_t n = 0;
+	int r, ret = 0;
+
+	r = vfc_fstab_read_file(g->ctx, path, &e, &n);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot read %s: %s\n", program_invocation_short_name,
+			path ? path : "fstab", strerror(-r));
+		return MNT_EX_SYSERR;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (initrd_only && strcmp(e[i].target, "/usr") != 0 &&
+		    !(e[i].options &&
+		      mnt_optstr_get_option(e[i].options, "x-initrd.mount", NULL, NULL) == 0))
+			continue;
+		r = generate_line(g, &e[i], prefix);
+		if (r < 0) {
+			fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, e[i].target,
+				strerror(-r));
+			ret = MNT_EX_SYSERR; /* the other lines still get theirs */
+		}
+	}
+	vfc_fstab_entries_free(e, n);
+	return ret;
+}
+
+/* In the initrd: root=virtiofs:SPEC, and rd.timeout= for the wait of its shares. */
+static int generate_root(struct gen *g)
+{
+	_cleanup_free_ char *cmdline = NULL, *spec = NULL, *t = NULL;
+	int r;
+
+	r = vfc_cmdline_read(&cmdline);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	if (vfc_cmdline_get(cmdline, "rd.timeout", &t) == 0 && *t &&
+	    strspn(t, "0123456789") == strlen(t) && strlen(t) < 10)
+		g->rd_timeout = TAKE_PTR(t);
+	r = vfc_cmdline_get_root(cmdline, &spec);
+	if (r <= 0)
+		return r;
+	/* systemd's unit files trim blanks at a value's ends and join at a trailing '\'. */
+	if (strchr(" \t", spec[0]) || strchr(" \t\\", spec[strlen(spec) - 1])) {
+		_cleanup_free_ char *shown = vfc_escape_display(spec);
+
+		fprintf(stderr,
+			"%s: root=virtiofs:%s: a tag that starts or ends with a blank or ends "
+			"with '\\' cannot be a mount unit's What=; name the share's bus-ID\n",
+			program_invocation_short_name, shown ? shown : "");
+		return 0;
+	}
+	return generate(g, spec, "/sysroot", NULL, false, true);
+}
+
+/* sysinit.target wants every instance: they run before udev's coldplug. */
+static int gen_finish(struct gen *g)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!g->cio)
+		return 0;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return -ENOMEM;
+	fputs("[Unit]\n", f);
+	for (char **u = g->cio; *u; u++)
+		fprintf(f, "Wants=%s\n", *u);
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	return write_dropin(g->dirfd, "sysinit.target", text);
 }
 
 int main(int argc, char **argv)
 {
-	struct vfc_fstab_entry *e = NULL;
 	struct vfc_config *cfg = NULL;
-	struct vfc_ctx *ctx;
-	int dirfd, r, ret = 0;
-	size_t n = 0;
+	struct gen g = { 0 };
+	const char *sysroot_fstab;
+	int r, ret;
 
 	if (argc != 2 && argc != 4) {
 		fprintf(stderr, "Usage: %s NORMAL-DIR [EARLY-DIR LATE-DIR]\n",
@@ -160,39 +333,53 @@ int main(int argc, char **argv)
 		return MNT_EX_USAGE;
 	}
 	umask(022);
-	dirfd = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
+	g.dirfd = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (g.dirfd < 0) {
 		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, argv[1],
 			strerror(errno));
 		return MNT_EX_SYSERR;
 	}
-	ctx = cli_ctx_new(0);
-	if (!ctx) {
-		close(dirfd);
+	g.ctx = cli_ctx_new(0);
+	if (!g.ctx) {
+		close(g.dirfd);
 		return MNT_EX_SYSERR;
 	}
 	/* The tags of bus-IDs on kernels without the export; a bad file is not followed. */
 	if (vfc_config_load(NULL, &cfg, NULL) == 0) {
-		vfc_ctx_set_config(ctx, cfg);
+		vfc_ctx_set_config(g.ctx, cfg);
 		vfc_config_unref(cfg);
 	}
-	r = vfc_fstab_read(ctx, &e, &n);
-	for (size_t i = 0; i < n && r >= 0; i++) {
-		r = generate(ctx, dirfd, &e[i]);
+	g.initrd = vfc_in_initrd();
+	ret = MNT_EX_SUCCESS;
+	if (g.initrd) {
+		r = generate_root(&g);
 		if (r < 0) {
-			fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, e[i].target,
+			fprintf(stderr, "%s: root=: %s\n", program_invocation_short_name,
 				strerror(-r));
 			ret = MNT_EX_SYSERR;
-			r = 0; /* the other lines still get theirs */
 		}
 	}
+	r = generate_fstab(&g, NULL, NULL, false);
+	if (r != MNT_EX_SUCCESS)
+		ret = r;
+	/* The root's own fstab, once the initrd has mounted it, as systemd-fstab-generator reads
+	 * it. */
+	if (g.initrd) {
+		sysroot_fstab = getenv("SYSTEMD_SYSROOT_FSTAB");
+		r = generate_fstab(&g, sysroot_fstab ? sysroot_fstab : "/sysroot/etc/fstab",
+				   "/sysroot", true);
+		if (r != MNT_EX_SUCCESS)
+			ret = r;
+	}
+	r = gen_finish(&g);
 	if (r < 0) {
-		fprintf(stderr, "%s: cannot read fstab: %s\n", program_invocation_short_name,
+		fprintf(stderr, "%s: sysinit.target: %s\n", program_invocation_short_name,
 			strerror(-r));
 		ret = MNT_EX_SYSERR;
 	}
-	vfc_fstab_entries_free(e, n);
-	vfc_ctx_unref(ctx);
-	close(dirfd);
+	strv_free(g.cio);
+	free(g.rd_timeout);
+	vfc_ctx_unref(g.ctx);
+	close(g.dirfd);
 	return ret;
 }

@@ -21,6 +21,7 @@ static const struct command {
 	{ "umount", cmd_umount, "unmount a share by tag, bus-ID or mountpoint" },
 	{ "fstab", cmd_fstab, "print fstab lines for the shares discovered" },
 	{ "automount", cmd_automount, "mount (or detach) what the hotplug policy asks for" },
+	{ "cio-free", cmd_cio_free, "free shares' bus-IDs from the cio_ignore list" },
 };
 
 static void usage(FILE *out)

@@ -74,10 +74,13 @@ BOOTS=(
 	"all  6.12 boot-units installed automount-all automount-all-hotplug purge"
 	"shapes 6.12 boot-units installed shapes-units shapes-collide shapes-short shapes-automount shapes-replug shapes-udev user-vs-util-linux"
 	"6.1  6.1  boot-units installed fstab-61 hotplug-61"
+	"cio  6.12 boot-units installed cio-boot cio-hotplug"
 )
 declare -A BOOT_ARGS=(
 	# 0.1.0042 stays offline at boot: virtio_ccw does not set it online
 	[6.12]="virtio_ccw.no_auto=0.1.0042"
+	# every device hidden but the console, as RHEL's installer leaves it
+	[cio]="cio_ignore=all,!condev"
 )
 # The bound on a clean power-off with shares mounted (guest's @@E2E DONE@@ to
 # QEMU's exit; ~17 s seen under TCG)

@@ -44,13 +44,30 @@ static void test_defaults(void **state)
 	assert_string_equal(vfc_config_get_mount_base(cfg), "/run/virtiofs");
 	assert_string_equal(vfc_config_get_options(cfg), "nosuid,nodev");
 	assert_int_equal(vfc_config_get_wait(cfg), 10);
+	assert_true(vfc_config_get_cio_free(cfg));
 	vfc_config_unref(cfg);
+}
+
+/* cio-free: yes or no, once; anything else names what was expected. */
+static void test_cio_free(void **state)
+{
+	struct vfc_config *cfg;
+
+	(void)state;
+	cfg = parses("cio-free = no\n");
+	assert_false(vfc_config_get_cio_free(cfg));
+	vfc_config_unref(cfg);
+	cfg = parses("cio-free=yes\n");
+	assert_true(vfc_config_get_cio_free(cfg));
+	vfc_config_unref(cfg);
+	refuses("cio-free = off\n", "test.conf:1: cio-free: expected yes or no");
+	refuses("cio-free = no\ncio-free = no\n", "test.conf:2: 'cio-free' is set twice");
 }
 
 static void test_values(void **state)
 {
 	struct vfc_config *cfg;
-	struct vfc_busid id = { 0, 0x1a12 }, id2 = { 1, 0x42 }, id3 = { 0, 0x42 };
+	struct vfc_busid id = {0, 0x1a12}, id2 = {1, 0x42}, id3 = {0, 0x42};
 
 	(void)state;
 	cfg = parses("# comment\n"
@@ -101,16 +118,19 @@ static void test_errors(void **state)
 		"test.conf:1: automount: unknown value 'everything'; expected fstab, all or none");
 	refuses("\n# x\nmountbase = /srv\n",
 		"test.conf:3: unknown key 'mountbase'; expected automount, mount-base, mount-name, "
-		"options, wait or 'tag BUS-ID'");
+		"options, wait, cio-free or 'tag BUS-ID'");
 	/* The root and the system's directories are no mount base. */
 	refuses("mount-base = /\n", "test.conf:1: mount-base: / is a system directory; expected "
-				     "one of its own, such as /run/virtiofs");
+				    "one of its own, such as /run/virtiofs");
 	refuses("mount-base = //etc/\n", "test.conf:1: mount-base: /etc is a system directory"
-					  "; expected one of its own, such as /run/virtiofs");
-	refuses("mount-base = /run\n", "test.conf:1: mount-base: /run is a system directory; expected one of its own, such as /run/virtiofs");
+					 "; expected one of its own, such as /run/virtiofs");
+	refuses("mount-base = /run\n", "test.conf:1: mount-base: /run is a system directory; "
+				       "expected one of its own, such as /run/virtiofs");
 	refuses("mount-base = /sys/fs/x\n",
-		"test.conf:1: mount-base: /sys/fs/x is a system directory; expected one of its own, such as /run/virtiofs");
-	refuses("mount-name = uuid\n", "test.conf:1: mount-name: unknown value; expected tag or busid");
+		"test.conf:1: mount-base: /sys/fs/x is a system directory; expected one of its "
+		"own, such as /run/virtiofs");
+	refuses("mount-name = uuid\n",
+		"test.conf:1: mount-name: unknown value; expected tag or busid");
 	refuses("mount-name = tag\nmount-name = busid\n", "test.conf:2: 'mount-name' is set twice");
 	refuses("automount\n", "test.conf:1: expected 'key = value'");
 	refuses("automount = all\nautomount = none\n", "test.conf:2: 'automount' is set twice");
@@ -134,7 +154,8 @@ static void test_errors(void **state)
 		"quotes");
 	refuses("wait = soon\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
 	refuses("wait = -1\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
-	refuses("wait = 86401\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
+	refuses("wait = 86401\n",
+		"test.conf:1: wait: expected a number of seconds from 0 to 86400");
 	/* One reading of a wait everywhere (file, option, --wait): plain decimal. */
 	refuses("wait = +5\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
 	refuses("wait = 0x10\n", "test.conf:1: wait: expected a number of seconds from 0 to 86400");
@@ -143,15 +164,16 @@ static void test_errors(void **state)
 	refuses("tag 0.0.1a12 =\n", "test.conf:1: tag: expected a tag of 1 to 36 bytes");
 	refuses("tag 0.0.1a12 = 0123456789012345678901234567890123456\n",
 		"test.conf:1: tag: expected a tag of 1 to 36 bytes");
-	refuses("tag 0.0.1a12 = a\ntag fe.0.1a12 = b\n", "test.conf:2: tag: fe.0.1a12 is set twice");
+	refuses("tag 0.0.1a12 = a\ntag fe.0.1a12 = b\n",
+		"test.conf:2: tag: fe.0.1a12 is set twice");
 	refuses("tag 0.0.1a12 = a\ntag 0.0.1a13 = a\n",
 		"test.conf:2: tag: two devices cannot have the same tag");
 	refuses("tags 0.0.1a12 = a\n",
 		"test.conf:1: unknown key 'tags 0.0.1a12'; expected automount, mount-base, "
-		"mount-name, options, wait or 'tag BUS-ID'");
+		"mount-name, options, wait, cio-free or 'tag BUS-ID'");
 	refuses("\x1b[2J = x\n",
 		"test.conf:1: unknown key '\\x1b[2J'; expected automount, mount-base, mount-name, "
-		"options, wait or 'tag BUS-ID'");
+		"options, wait, cio-free or 'tag BUS-ID'");
 }
 
 static void test_load(void **state)
@@ -209,11 +231,9 @@ static void test_load_size(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_load),
-		cmocka_unit_test(test_load_size),
+		cmocka_unit_test(test_defaults), cmocka_unit_test(test_values),
+		cmocka_unit_test(test_errors),	 cmocka_unit_test(test_cio_free),
+		cmocka_unit_test(test_load),	 cmocka_unit_test(test_load_size),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

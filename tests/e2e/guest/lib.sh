@@ -402,19 +402,22 @@ expect_no_utab() {
 	[ -z "$(utab_opts "$1")" ] || fail "utab still has an entry for $1: $(utab_opts "$1")"
 }
 
-# --- systemd-udevd and the units the rule starts (guest/systemctl) ----------------
-UNITS_LOG=/run/e2e-units.log
+# --- systemd-udevd and the runs of the handler the rule makes ----------------
+# No systemd here: the shipped rule's RUN+= runs "virtiofs-ccw automount
+# --udev ..." from udevd's worker. udevd's debug log says how each run ended
+# ("DEV: Process 'CMD' succeeded." / "... failed with exit code N."), and
+# RUN+= programs run within the event, so after `udevadm settle` every run of
+# the events so far has ended.
 UDEVD_LOG=/run/e2e-udevd.log
 UDEVD_PID=/run/e2e-udevd.pid
 
 udevd_ready() { udevadm control --ping -t 2 >/dev/null 2>&1; }
 
 # udevd_start: Debian's systemd-udevd, in the foreground of a background job
-# (its log in $UDEVD_LOG), with the project's rule in /lib/udev/rules.d
+# (its debug log in $UDEVD_LOG), with the project's rule in /lib/udev/rules.d
 udevd_start() {
-	: >"$UNITS_LOG"
-	echo '$ /lib/systemd/systemd-udevd --resolve-names=never &'
-	/lib/systemd/systemd-udevd --resolve-names=never </dev/null >"$UDEVD_LOG" 2>&1 &
+	echo '$ /lib/systemd/systemd-udevd --debug --resolve-names=never &'
+	/lib/systemd/systemd-udevd --debug --resolve-names=never </dev/null >"$UDEVD_LOG" 2>&1 &
 	echo "$!" >"$UDEVD_PID"
 	wait_for 15 udevd_ready || {
 		cat "$UDEVD_LOG"
@@ -432,7 +435,7 @@ proc_gone() {
 
 # udevd_stop: end udevd (it ends its workers), bounded: a udevd that does not
 # exit within 10 s of `udevadm control --exit` is shown (ps) and killed, so a
-# stuck udevd cannot hang the boot; then show what it logged
+# stuck udevd cannot hang the boot; then show what it logged of our handler
 udevd_stop() {
 	local pid
 	pid=$(cat "$UDEVD_PID" 2>/dev/null) || return 0
@@ -446,35 +449,49 @@ udevd_stop() {
 		wait_for 3 proc_gone "$pid" || kill -9 "$pid" 2>/dev/null
 	fi
 	wait "$pid" 2>/dev/null
-	if [ -s "$UDEVD_LOG" ]; then
-		echo "  systemd-udevd said:"
-		sed 's/^/  | /' "$UDEVD_LOG"
+	if grep -q 'virtiofs-ccw' "$UDEVD_LOG" 2>/dev/null; then
+		echo "  systemd-udevd said of virtiofs-ccw:"
+		grep 'virtiofs-ccw' "$UDEVD_LOG" | grep -v ' RUN ' | sed 's/^/  | /'
 	fi
 }
 
-# units_count WHAT ERE: how many "WHAT UNIT" lines (start or done) of
-# $UNITS_LOG name a unit matching ERE (the whole name)
-units_count() {
-	[ -f "$UNITS_LOG" ] || { echo 0; return 0; }
-	W=$1 RE="^($2)[.]service\$" awk '$1 == ENVIRON["W"] && $2 ~ ENVIRON["RE"] { n++ } END { print n + 0 }' "$UNITS_LOG"
+# handler_runs: one line "KIND:DEV STATUS" per ended run of the handler, in
+# order: KIND add (--kernel-name) or remove (--remove), DEV udev's name of the
+# event's device (N of a virtiofs export, virtioN), STATUS its exit status or
+# the signal that ended it
+handler_runs() {
+	local h="Process '/usr/sbin/virtiofs-ccw automount --udev"
+	[ -f "$UDEVD_LOG" ] || return 0
+	sed -n -e "s|^\([^ :]*\): $h --kernel-name [^']*' succeeded\.\$|add:\1 0|p" \
+		-e "s|^\([^ :]*\): $h --kernel-name [^']*' failed with exit code \([0-9]*\)\.\$|add:\1 \2|p" \
+		-e "s|^\([^ :]*\): $h --remove' succeeded\.\$|remove:\1 0|p" \
+		-e "s|^\([^ :]*\): $h --remove' failed with exit code \([0-9]*\)\.\$|remove:\1 \2|p" \
+		-e "s|^\([^ :]*\): $h[^']*' terminated by signal \(.*\)\.\$|killed:\1 \2|p" \
+		"$UDEVD_LOG"
 }
 
-units_done_at_least() { [ "$(units_count "done" "$1")" -ge "$2" ]; }
-
-# wait_units SECONDS ERE N: until N units matching ERE have finished
-wait_units() {
-	wait_for "$1" units_done_at_least "$2" "$3" ||
-		fail "$(units_count "done" "$2") of $(units_count "start" "$2") started units like $2 finished within $1 s, expected $3: $(tr '\n' '|' <"$UNITS_LOG")"
+# runs_count ERE: how many ended runs match ERE (the whole KIND:DEV)
+runs_count() {
+	handler_runs | RE="^($1)\$" awk '$1 ~ ENVIRON["RE"] { n++ } END { print n + 0 }'
 }
 
-units_idle() { [ "$(units_count "start" '.*')" = "$(units_count "done" '.*')" ]; }
+runs_at_least() { [ "$(runs_count "$1")" -ge "$2" ]; }
 
-# expect_units_ok: udevd has nothing queued, every unit started has finished
-# with exit status 0, and the stand-in refused nothing
-expect_units_ok() {
+show_runs() {
+	echo "  handler runs:"
+	handler_runs | sed 's/^/  | /'
+}
+
+# wait_runs SECONDS ERE N: until N runs matching ERE have ended
+wait_runs() {
+	wait_for "$1" runs_at_least "$2" "$3" ||
+		fail "$(runs_count "$2") runs like $2 ended within $1 s, expected $3: $(handler_runs | tr '\n' '|')"
+}
+
+# expect_runs_ok: udevd has nothing queued (so every run has ended), and
+# every run exited 0
+expect_runs_ok() {
 	udevadm settle -t 10 || fail "udevadm settle: events still queued after 10 s"
-	wait_for 20 units_idle || fail "units still running 20 s after settle: $(tr '\n' '|' <"$UNITS_LOG")"
-	grep -q '^refused' "$UNITS_LOG" && fail "systemctl stand-in: $(grep '^refused' "$UNITS_LOG" | head -n1)"
-	awk '$1 == "done" && $3 != 0 { bad = bad " " $2 "=" $3 } END { if (bad != "") { print bad; exit 1 } }' \
-		"$UNITS_LOG" >/tmp/units.bad || fail "units failed:$(cat /tmp/units.bad)"
+	handler_runs | awk '$2 != 0 { bad = bad " " $1 "=" $2 } END { if (bad != "") { print bad; exit 1 } }' \
+		>/tmp/runs.bad || fail "handler runs failed:$(cat /tmp/runs.bad)"
 }

@@ -542,21 +542,21 @@ scenario_mount_errors() {
 
 # ---- hotplug auto-mount ------------------------------------------------------------
 # `virtiofs-ccw automount` and udev/: the real systemd-udevd (Debian's) runs the
-# real rule (udev/90-virtiofs-ccw.rules); its RUN+= calls /usr/bin/systemctl,
-# a stand-in (guest/systemctl) that runs the real units' ExecStart= lines and
-# logs "start UNIT" / "done UNIT STATUS" in $UNITS_LOG. udevd runs only inside
+# real rule (udev/90-virtiofs-ccw.rules) as shipped; without systemd its RUN+=
+# runs the handler (virtiofs-ccw automount --udev) itself, and udevd's debug
+# log tells each run's end (handler_runs in lib.sh). udevd runs only inside
 # these scenarios (udevd_start/udevd_stop), so the others see no handler.
 # Hot devices (SHARES in run.sh): 0.0.2000 tag hot0, 0.0.2001 tag "../x y".
 AUTO_CONF=/etc/virtiofs-ccw.conf
 AUTO_BASE=/run/virtiofs
 HOT0=0.0.2000
 HOT1=0.0.2001
-# Unit names as the rule makes them: %k of the virtiofs export (N, 6.9+) or
-# of the virtio device (virtioN)
-U_ADD_FS='virtiofs-ccw-automount@[0-9]+'
-U_ADD_VIRTIO='virtiofs-ccw-automount@virtio[0-9]+'
-U_DEL_FS='virtiofs-ccw-detach@[0-9]+'
-U_DEL_VIRTIO='virtiofs-ccw-detach@virtio[0-9]+'
+# Handler runs (handler_runs): of the virtiofs export's events (N, 6.9+) or
+# of the virtio device's (virtioN)
+U_ADD_FS='add:[0-9]+'
+U_ADD_VIRTIO='add:virtio[0-9]+'
+U_DEL_FS='remove:[0-9]+'
+U_DEL_VIRTIO='remove:virtio[0-9]+'
 # the cold device automount-coldplug sets offline (share1)
 OFFLINE_DEV=/sys/bus/ccw/devices/0.0.0002
 
@@ -681,7 +681,7 @@ scenario_automount_dry_run() {
 # marked in utab as the auto-mount of its bus-ID; a second run changes
 # nothing. Unmounting them removes their utab entries. Then the same through
 # udevd and the rule, as systemd boots: `udevadm trigger --action=add` for the
-# virtio devices starts one automount@virtioN per share (none for the NIC),
+# virtio devices runs the handler once per share (add:virtioN; none for the NIC),
 # and they mount the same. With udevd running, setting 0.0.0002 offline
 # detaches share1 and removes its directory (the others stay); online again
 # mounts it again.
@@ -718,11 +718,11 @@ scenario_automount_coldplug() {
 	udevd_start
 	run udevadm trigger --action=add --subsystem-match=virtio
 	expect_rc 0
-	wait_units 30 "$U_ADD_VIRTIO" "$(wc -l </tmp/expected)"
-	expect_units_ok
-	[ "$(units_count "start" '.*')" = "$(wc -l </tmp/expected)" ] ||
-		fail "udevadm trigger started $(units_count "start" '.*') units, expected $(wc -l </tmp/expected): $(tr '\n' '|' <"$UNITS_LOG")"
-	show cat "$UNITS_LOG"
+	wait_runs 30 "$U_ADD_VIRTIO" "$(wc -l </tmp/expected)"
+	expect_runs_ok
+	[ "$(runs_count '.*')" = "$(wc -l </tmp/expected)" ] ||
+		fail "udevadm trigger ran the handler $(runs_count '.*') times, expected $(wc -l </tmp/expected): $(handler_runs | tr '\n' '|')"
+	show_runs
 	while IFS=$TAB read -r busid hostid tag; do
 		expect_mount "$AUTO_BASE/$tag" "$tag"
 		expect_mark "$AUTO_BASE/$tag" "$busid"
@@ -733,9 +733,9 @@ scenario_automount_coldplug() {
 	echo 0 >"$OFFLINE_DEV/online" || fail "cannot set 0.0.0002 offline"
 	wait_for 30 unmounted_and_gone "$AUTO_BASE/share1" ||
 		fail "$AUTO_BASE/share1 still mounted or present 30 s after 0.0.0002 went offline"
-	wait_units 30 "$U_DEL_FS" 1
-	wait_units 30 "$U_DEL_VIRTIO" 1
-	expect_units_ok
+	wait_runs 30 "$U_DEL_FS" 1
+	wait_runs 30 "$U_DEL_VIRTIO" 1
+	expect_runs_ok
 	expect_mount "$AUTO_BASE/share0" share0
 	expect_mount "$AUTO_BASE/share2" share2
 	echo "\$ echo 1 > $OFFLINE_DEV/online"
@@ -743,11 +743,11 @@ scenario_automount_coldplug() {
 	wait_for 30 mounted_as "$AUTO_BASE/share1" share1 ||
 		fail "share1 not mounted at $AUTO_BASE/share1 30 s after 0.0.0002 came back online"
 	# both events again: the export's add (it comes back) and the bind
-	wait_units 30 "$U_ADD_FS" 1
-	wait_units 30 "$U_ADD_VIRTIO" "$(($(wc -l </tmp/expected) + 1))"
-	expect_units_ok
+	wait_runs 30 "$U_ADD_FS" 1
+	wait_runs 30 "$U_ADD_VIRTIO" "$(($(wc -l </tmp/expected) + 1))"
+	expect_runs_ok
 	[ "$(mounts_of share1)" = 1 ] || fail "$(mounts_of share1) mounts of share1, expected 1"
-	show cat "$UNITS_LOG"
+	show_runs
 	while IFS=$TAB read -r busid hostid tag; do
 		expect_mount "$AUTO_BASE/$tag" "$tag"
 		expect_mark "$AUTO_BASE/$tag" "$busid"
@@ -760,11 +760,11 @@ scenario_automount_coldplug() {
 }
 
 # automount-hotplug (6.12): automount = all, wait = 5. Hot-adding hot0 sends
-# two events the rule acts on (virtiofs add -> automount@N, virtio bind ->
-# automount@virtioN); both handlers run and exit 0, and there is exactly one
+# two events the rule acts on (virtiofs add -> add:N, virtio bind ->
+# add:virtioN); both handler runs exit 0, and there is exactly one
 # mount, at /run/virtiofs/hot0, marked x-virtiofs-ccw.auto=0.0.2000 in utab.
 # A manual mount of hot0 elsewhere is no auto-mount: after the hot removal
-# (detach@N, detach@virtioN) the marked mount and its directory are gone, the
+# (remove:N, remove:virtioN) the marked mount and its directory are gone, the
 # manual one stays (then umount -l, the device is gone).
 scenario_automount_hotplug() {
 	local tag dir=$AUTO_BASE/hot0
@@ -775,10 +775,10 @@ scenario_automount_hotplug() {
 	udevd_start
 	hot_add $HOT0
 	wait_for 30 mounted_as "$dir" "$tag" || fail "$tag not mounted at $dir within 30 s of the hot-add"
-	wait_units 30 "$U_ADD_FS" 1
-	wait_units 30 "$U_ADD_VIRTIO" 1
-	expect_units_ok
-	show cat "$UNITS_LOG"
+	wait_runs 30 "$U_ADD_FS" 1
+	wait_runs 30 "$U_ADD_VIRTIO" 1
+	expect_runs_ok
+	show_runs
 	expect_mount "$dir" "$tag"
 	[ "$(mounts_of "$tag")" = 1 ] || fail "$(mounts_of "$tag") mounts of $tag after two handler runs, expected 1"
 	expect_mark "$dir" $HOT0
@@ -787,10 +787,10 @@ scenario_automount_hotplug() {
 	expect_mount /mnt/manual "$tag"
 	hot_del $HOT0
 	wait_for 30 unmounted_and_gone "$dir" || fail "$dir still mounted or present 30 s after the removal"
-	wait_units 30 "$U_DEL_FS" 1
-	wait_units 30 "$U_DEL_VIRTIO" 1
-	expect_units_ok
-	show cat "$UNITS_LOG"
+	wait_runs 30 "$U_DEL_FS" 1
+	wait_runs 30 "$U_DEL_VIRTIO" 1
+	expect_runs_ok
+	show_runs
 	expect_no_utab "$dir"
 	expect_mount /mnt/manual "$tag"
 	run "$UL_UMOUNT" -l /mnt/manual
@@ -819,10 +819,10 @@ scenario_automount_fstab() {
 	udevd_start
 	hot_add $HOT0 $HOT1
 	wait_for 30 mounted_as /mnt/hotfstab "$tag0" || fail "$tag0 not mounted at /mnt/hotfstab within 30 s"
-	wait_units 30 "$U_ADD_FS" 2
-	wait_units 30 "$U_ADD_VIRTIO" 2
-	expect_units_ok
-	show cat "$UNITS_LOG"
+	wait_runs 30 "$U_ADD_FS" 2
+	wait_runs 30 "$U_ADD_VIRTIO" 2
+	expect_runs_ok
+	show_runs
 	expect_mount /mnt/hotfstab "$tag0"
 	expect_mark /mnt/hotfstab $HOT0
 	[ "$(mounts_of "$tag1")" = 0 ] || fail "'$tag1' ($HOT1, not in fstab) was mounted"
@@ -838,9 +838,9 @@ scenario_automount_fstab() {
 	[ "$(virtiofs_mounts)" = 1 ] || fail "'$RUN_CMD' mounted something"
 	hot_del $HOT0 $HOT1
 	wait_for 30 not_mounted /mnt/hotfstab || fail "/mnt/hotfstab still mounted 30 s after the removal"
-	wait_units 30 "$U_DEL_FS" 2
-	wait_units 30 "$U_DEL_VIRTIO" 2
-	expect_units_ok
+	wait_runs 30 "$U_DEL_FS" 2
+	wait_runs 30 "$U_DEL_VIRTIO" 2
+	expect_runs_ok
 	expect_no_utab /mnt/hotfstab
 	[ -d /mnt/hotfstab ] || fail "the handler removed /mnt/hotfstab, which it did not make"
 	udevd_stop
@@ -866,9 +866,9 @@ scenario_automount_hostile() {
 	fs_snapshot >/tmp/fs.before
 	hot_add $HOT1 $HOT0
 	wait_for 30 mounted_as "$dir" "$tag" || fail "'$tag' not mounted at $dir within 30 s of the hot-add"
-	wait_units 30 "$U_ADD_FS" 2
-	wait_units 30 "$U_ADD_VIRTIO" 2
-	expect_units_ok
+	wait_runs 30 "$U_ADD_FS" 2
+	wait_runs 30 "$U_ADD_VIRTIO" 2
+	expect_runs_ok
 	expect_mount "$dir" "$tag"
 	expect_mark "$dir" $HOT1
 	expect_mount "$dir0" "$tag0"
@@ -880,16 +880,16 @@ scenario_automount_hostile() {
 	[ ! -e "/run/x y" ] || fail "/run/x y exists"
 	hot_del $HOT0
 	wait_for 30 unmounted_and_gone "$dir0" || fail "$dir0 still mounted or present 30 s after the removal"
-	wait_units 30 "$U_DEL_FS" 1
-	wait_units 30 "$U_DEL_VIRTIO" 1
-	expect_units_ok
+	wait_runs 30 "$U_DEL_FS" 1
+	wait_runs 30 "$U_DEL_VIRTIO" 1
+	expect_runs_ok
 	expect_mount "$dir" "$tag"
 	expect_mark "$dir" $HOT1
 	hot_del $HOT1
 	wait_for 30 unmounted_and_gone "$dir" || fail "$dir still mounted or present 30 s after the removal"
-	wait_units 30 "$U_DEL_FS" 2
-	wait_units 30 "$U_DEL_VIRTIO" 2
-	expect_units_ok
+	wait_runs 30 "$U_DEL_FS" 2
+	wait_runs 30 "$U_DEL_VIRTIO" 2
+	expect_runs_ok
 	expect_no_utab "$dir"
 	udevd_stop
 	rm -f "$AUTO_CONF"
@@ -897,8 +897,8 @@ scenario_automount_hostile() {
 
 # automount-61 (6.1): no virtiofs events and no tag export; the policy file
 # names the tag (tag 0.0.2000 = hot0). The virtio bind event alone
-# (automount@virtioN) mounts hot0 at /run/virtiofs/hot0, marked; the virtio
-# remove event (detach@virtioN) detaches it and removes the directory.
+# (add:virtioN) mounts hot0 at /run/virtiofs/hot0, marked; the virtio
+# remove event (remove:virtioN) detaches it and removes the directory.
 scenario_automount_61() {
 	local tag dir=$AUTO_BASE/hot0
 	auto_traps
@@ -907,18 +907,18 @@ scenario_automount_61() {
 	udevd_start
 	hot_add $HOT0
 	wait_for 30 mounted_as "$dir" "$tag" || fail "$tag not mounted at $dir within 30 s of the hot-add"
-	wait_units 30 "$U_ADD_VIRTIO" 1
-	expect_units_ok
-	show cat "$UNITS_LOG"
-	[ "$(units_count "start" "$U_ADD_FS")" = 0 ] || fail "a virtiofs event started $U_ADD_FS on a kernel without them"
+	wait_runs 30 "$U_ADD_VIRTIO" 1
+	expect_runs_ok
+	show_runs
+	[ "$(runs_count "$U_ADD_FS")" = 0 ] || fail "a virtiofs event ran the handler ($U_ADD_FS) on a kernel without them"
 	expect_mount "$dir" "$tag"
 	[ "$(mounts_of "$tag")" = 1 ] || fail "$(mounts_of "$tag") mounts of $tag, expected 1"
 	expect_mark "$dir" $HOT0
 	hot_del $HOT0
 	wait_for 30 unmounted_and_gone "$dir" || fail "$dir still mounted or present 30 s after the removal"
-	wait_units 30 "$U_DEL_VIRTIO" 1
-	expect_units_ok
-	show cat "$UNITS_LOG"
+	wait_runs 30 "$U_DEL_VIRTIO" 1
+	expect_runs_ok
+	show_runs
 	expect_no_utab "$dir"
 	udevd_stop
 	rm -f "$AUTO_CONF"

@@ -122,16 +122,14 @@ build_initramfs() {
 		progs+=("$root/sbin/$p")
 	done
 	# Hotplug: Debian's udevd (udevadm is multi-call: systemd-udevd is a link
-	# to it, as in the package) with the project's rule and units exactly as
-	# in udev/, and a stand-in systemctl that starts a unit the way its
-	# ExecStart= says. The units name /usr/sbin/virtiofs-ccw.
+	# to it, as in the package) with the project's rule exactly as shipped.
+	# There is no systemd (and no systemctl): the rule's RUN+= runs
+	# /usr/sbin/virtiofs-ccw itself.
 	install -m 0755 "$UDEVADM" "$root/bin/udevadm"
 	progs+=("$root/bin/udevadm")
-	mkdir -p "$root/lib/systemd/system" "$root/lib/udev/rules.d"
+	mkdir -p "$root/lib/systemd" "$root/lib/udev/rules.d"
 	ln -s ../../bin/udevadm "$root/lib/systemd/systemd-udevd"
 	install -m 0644 "$TOP"/udev/*.rules "$root/lib/udev/rules.d/"
-	install -m 0644 "$TOP"/udev/*.service "$root/lib/systemd/system/"
-	install -m 0755 "$E2E_DIR/guest/systemctl" "$root/usr/bin/systemctl"
 	ln -s ../../sbin/virtiofs-ccw "$root/usr/sbin/virtiofs-ccw"
 	install -m 0755 "$BUILD_DIR/$GUEST_HOLDLOCK" "$root/e2e/holdlock"
 	progs+=("$root/e2e/holdlock")

@@ -700,6 +700,63 @@ expect_unit_bound() {
 	[ "$(systemctl show -P LazyUnmount "$u")" = yes ] || fail "$u does not unmount lazily"
 }
 
+# ---- boot cio: cio_ignore=all,!condev ------------------------------------------
+# cio_listed BUSID: cio_ignore still hides BUSID, as list --info says it
+cio_listed() { virtiofs-ccw list --info "$1" 2>&1 | grep -q "device $1 .*is hidden by cio_ignore"; }
+
+# cio-boot: what fstab names by bus-ID (each form, noauto too) was freed by
+# its virtiofs-ccw-cio-free@ unit before udev's coldplug and is mounted
+# (noauto: present, not mounted); what it names by tag, and what it does not
+# name, stays hidden, and list --info says so
+scenario_cio_boot() {
+	local b u trig
+	grep -q 'cio_ignore=all,!condev' /proc/cmdline || fail "not booted with cio_ignore=all,!condev"
+	trig=$(systemctl show -P ExecMainStartTimestampMonotonic systemd-udev-trigger.service)
+	for b in 0.0.1a12 0.0.1b00 0.0.1c00 0.0.2000; do
+		u=virtiofs-ccw-cio-free@$b.service
+		[ "$(systemctl is-active "$u")" = active ] ||
+			fail "$u is $(systemctl is-active "$u"), expected active: $(systemctl status --no-pager "$u" 2>&1 | tail -n3 | tr '\n' '|')"
+		[ "$(systemctl show -P ExecMainExitTimestampMonotonic "$u")" -le "$trig" ] ||
+			fail "$u ended after systemd-udev-trigger.service started (coldplug)"
+		cio_listed "$b" && fail "$b is still hidden by cio_ignore"
+	done
+	journalctl -b -u 'virtiofs-ccw-cio-free@*' --no-pager -o cat | grep -q '^0.0.1a12: freed from cio_ignore' ||
+		fail "the journal has no '0.0.1a12: freed from cio_ignore'"
+	expect_once /srv/data share0
+	expect_unit_mounted /srv/data
+	expect_once /srv/host share3
+	expect_unit_mounted /srv/host
+	[ -e /sys/bus/ccw/devices/0.0.1c00 ] || fail "0.0.1c00 (a noauto line) was not freed"
+	expect_no_mount /srv/short
+	# named by tag only, and not named at all: still hidden, said so
+	for b in 0.0.0002 0.1.0042 0.0.3000; do
+		[ -e "/sys/bus/ccw/devices/$b" ] && fail "$b, which fstab does not name by bus-ID, appeared"
+		cio_listed "$b" || fail "list --info does not say that cio_ignore hides $b: $(virtiofs-ccw list --info "$b" 2>&1 | tr '\n' '|')"
+	done
+	systemctl list-units --all --no-legend 'virtiofs-ccw-cio-free@*' | grep -q 0.0.0002 &&
+		fail "a cio-free unit was made for 0.0.0002, which fstab names by tag only"
+	expect_no_mount /srv/tag
+	no_stacking
+}
+
+# cio-hotplug: a share plugged at a bus-ID fstab names (freed at boot)
+# appears and is mounted; one plugged at a bus-ID nothing names stays hidden
+scenario_cio_hotplug() {
+	expect_no_mount /srv/hot
+	timed_hot_add cio-hotplug 0.0.2000 /srv/hot hot0
+	settle
+	expect_once /srv/hot hot0
+	expect_unit_mounted /srv/hot
+	request hotplug-add 0.0.3005
+	sleep 10
+	[ -e /sys/bus/ccw/devices/0.0.3005 ] && fail "0.0.3005, hidden and named nowhere, appeared"
+	cio_listed 0.0.3005 || fail "list --info does not say that cio_ignore hides 0.0.3005"
+	hot_del 0.0.2000
+	wait_for 30 not_mounted /srv/hot || fail "/srv/hot still mounted 30 s after its device went"
+	request hotplug-del 0.0.3005
+	settle
+}
+
 # automount-all: with fstab lines too, every share is mounted exactly once:
 # fstab's at their place by fstab's units, the others below /run/virtiofs by
 # systemd mount units bound to their devices; nothing stacked
