@@ -321,6 +321,20 @@ int vfc_spec_resolve(struct vfc_ctx *ctx, const char *text, unsigned int flags,
 	int r, hidden;
 
 	*ret = (struct vfc_spec){ 0 };
+	/*
+	 * A tag the export holds is a device bound to virtiofs, so online and
+	 * probed: ready, with nothing more to read. The helper's common case,
+	 * no dearer than a bus-ID's (vfc_device_new_from_tag() would read the
+	 * device again, and its tag a second time).
+	 */
+	if (vfc_spec_parse(text, flags, &ret->id, NULL) == VFC_SPEC_TAG && vfc_export_exists(ctx) &&
+	    vfc_export_find_tag(ctx, text, &ret->id) == 0) {
+		ret->kind = VFC_SPEC_TAG;
+		ret->has_id = ret->has_device = true;
+		ret->state = VFC_DEVICE_READY;
+		ret->tag = strdup(text);
+		return ret->tag ? 0 : -ENOMEM;
+	}
 	r = lookup(ctx, text, flags, true, &ret->kind, &ret->id, &hidden, &dev, &ret->message);
 	if (r == -ENOMEM)
 		return r;
