@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The library context: one per program run, passed to every core call.
- * It owns the libudev handle and the cached mount table, and carries the
+ * It owns the cached mount table and the policy, and carries the
  * log function through which the core reports (the core never prints).
  */
 #ifndef VFC_CTX_H
@@ -11,7 +11,6 @@
 
 struct vfc_ctx;
 struct vfc_config;
-struct udev;
 struct libmnt_table;
 
 typedef void (*vfc_log_fn)(void *data, int priority, const char *fmt, va_list args);
@@ -23,8 +22,6 @@ struct vfc_ctx *vfc_ctx_unref(struct vfc_ctx *ctx);
 /* @priority is a syslog level; messages above @max_priority are dropped. */
 void vfc_ctx_set_log_fn(struct vfc_ctx *ctx, vfc_log_fn fn, void *data);
 void vfc_ctx_set_log_priority(struct vfc_ctx *ctx, int max_priority);
-
-struct udev *vfc_ctx_get_udev(struct vfc_ctx *ctx);
 
 /* The policy (config.h) the core follows, e.g. for configured tags; NULL: none. */
 void vfc_ctx_set_config(struct vfc_ctx *ctx, struct vfc_config *cfg);

@@ -51,6 +51,9 @@ int vfc_device_new_from_busid(struct vfc_ctx *ctx, const struct vfc_busid *id,
 			      struct vfc_device **ret);
 int vfc_device_new_from_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_device **ret);
 
+/* The control unit type of any CCW device ("3832/1a"): 0, or -ENODEV, -errno. */
+int vfc_device_read_cutype(const struct vfc_busid *id, char *buf, size_t size);
+
 /*
  * The device behind a udev event, as the automount units name it: a bus-ID
  * ("0.0.1a12"), a virtio device ("virtio4") or a virtiofs export index ("4").

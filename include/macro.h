@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libmount/libmount.h>
-#include <libudev.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -53,12 +52,6 @@ static inline void closedirp(DIR **d)
 #define _cleanup_closedir_ _cleanup_(closedirp)
 
 /* The libraries every module may use: their objects released at scope exit. */
-static inline void udev_device_unrefp(struct udev_device **d)
-{
-	udev_device_unref(*d);
-}
-#define _cleanup_udev_device_ _cleanup_(udev_device_unrefp)
-
 static inline void mnt_free_contextp(struct libmnt_context **c)
 {
 	mnt_free_context(*c);

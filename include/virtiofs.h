@@ -13,5 +13,7 @@
 /* The filesystem type (mount -t) and the virtio driver's name: both "virtiofs". */
 #define VFC_FSTYPE	  "virtiofs"
 #define VFC_VIRTIO_DRIVER "virtiofs"
+/* The CCW bus's devices, each a link to its directory in /sys/devices. */
+#define VFC_SYSFS_CCW_DEVICES "/sys/bus/ccw/devices"
 
 #endif

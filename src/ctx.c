@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <libmount/libmount.h>
-#include <libudev.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -11,7 +10,6 @@
 
 struct vfc_ctx {
 	int refcount;
-	struct udev *udev;
 	struct libmnt_table *mountinfo;
 	struct vfc_config *config;
 	char *mountinfo_path; /* NULL: VFC_MOUNTINFO_PATH */
@@ -29,11 +27,6 @@ int vfc_ctx_new(struct vfc_ctx **ret)
 	if (!ctx)
 		return -ENOMEM;
 
-	ctx->udev = udev_new();
-	if (!ctx->udev) {
-		free(ctx);
-		return -ENOMEM;
-	}
 	ctx->refcount = 1;
 	ctx->log_priority = LOG_ERR;
 	*ret = ctx;
@@ -54,7 +47,6 @@ struct vfc_ctx *vfc_ctx_unref(struct vfc_ctx *ctx)
 
 	mnt_unref_table(ctx->mountinfo);
 	vfc_config_unref(ctx->config);
-	udev_unref(ctx->udev);
 	free(ctx->mountinfo_path);
 	free(ctx->run_dir);
 	free(ctx);
@@ -81,11 +73,6 @@ void vfc_log(struct vfc_ctx *ctx, int priority, const char *fmt, ...)
 	va_start(ap, fmt);
 	ctx->log_fn(ctx->log_data, priority, fmt, ap);
 	va_end(ap);
-}
-
-struct udev *vfc_ctx_get_udev(struct vfc_ctx *ctx)
-{
-	return ctx->udev;
 }
 
 void vfc_ctx_set_config(struct vfc_ctx *ctx, struct vfc_config *cfg)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The virtio-fs CCW devices, through libudev. The kernel layout this relies
+ * The virtio-fs CCW devices, read from sysfs. The kernel layout this relies
  * on (captured on Debian's 6.1 and 6.12 s390x kernels):
  *
  *   /sys/bus/ccw/devices/0.0.1a12 -> /sys/devices/css0/0.0.0001/0.0.1a12
@@ -11,7 +11,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <libudev.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,15 +104,21 @@ static int device_read_tag(struct vfc_device *dev)
 	return 0;
 }
 
-/* The virtio child is the one "virtioN" directory below the CCW device. */
-static int find_virtio_child(const char *syspath, char **ret)
+/* The virtio child is the one "virtioN" directory below the CCW device at @dfd. */
+static int find_virtio_child(int dfd, char **ret)
 {
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
+	int fd;
 
-	d = opendir(syspath);
-	if (!d)
+	fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
 	while ((de = readdir(d))) {
 		const char *p = de->d_name;
 
@@ -125,18 +132,83 @@ static int find_virtio_child(const char *syspath, char **ret)
 	return -ENOENT;
 }
 
-static bool is_virtio_fs(struct udev_device *ccw)
+/* Attribute @name of the device at @dfd, without its newline: sysfs "show" text. */
+static int read_attr(int dfd, const char *name, char *buf, size_t size)
 {
-	const char *cutype = udev_device_get_sysattr_value(ccw, "cutype");
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
 
-	return cutype && strcmp(cutype, VFC_CUTYPE_VIRTIO_FS) == 0;
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return 0;
 }
 
-static int device_new_from_udev(struct vfc_ctx *ctx, struct udev_device *ccw,
-				struct vfc_device **ret)
+/* The name of the driver bound to @path below @dfd ("driver", "virtio2/driver"), or NULL. */
+static int read_driver(int dfd, const char *path, char **ret)
+{
+	char link[PATH_MAX];
+	const char *name;
+	ssize_t n;
+
+	*ret = NULL;
+	n = readlinkat(dfd, path, link, sizeof(link) - 1);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	link[n] = '\0';
+	name = strrchr(link, '/');
+	*ret = strdup(name ? name + 1 : link);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/*
+ * /sys/bus/ccw/devices/BUS-ID is a relative link into /sys/devices: the
+ * device's path there, as libudev would name it (list --info shows it).
+ */
+static int ccw_syspath(const char *busid, char **ret)
+{
+	char entry[sizeof(VFC_SYSFS_CCW_DEVICES) + VFC_BUSID_STRLEN + 1];
+	char link[PATH_MAX], path[PATH_MAX] = VFC_SYSFS_CCW_DEVICES;
+	size_t len = strlen(path);
+	char *c, *save = NULL;
+	ssize_t n;
+
+	snprintf(entry, sizeof(entry), "%s/%s", VFC_SYSFS_CCW_DEVICES, busid);
+	n = readlink(entry, link, sizeof(link) - 1);
+	if (n < 0)
+		return -ENODEV;
+	link[n] = '\0';
+	if (link[0] == '/')
+		len = 0;
+	for (c = strtok_r(link, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (strcmp(c, "..") == 0) {
+			while (len > 0 && path[--len] != '/')
+				;
+		} else if (strcmp(c, ".") != 0) {
+			if (len + 1 + strlen(c) >= sizeof(path))
+				return -ENAMETOOLONG;
+			path[len++] = '/';
+			strcpy(path + len, c);
+			len += strlen(c);
+		}
+		path[len] = '\0';
+	}
+	*ret = strdup(path);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* Read the CCW device at @dfd (/sys/bus/ccw/devices/<@busid>) and its virtio child. */
+static int device_new_from_sysfs(struct vfc_ctx *ctx, int dfd, const struct vfc_busid *id,
+				 const char *busid, struct vfc_device **ret)
 {
 	_cleanup_device_ struct vfc_device *dev = NULL;
-	const char *s;
+	char online[8];
 	int r;
 
 	dev = calloc(1, sizeof(*dev));
@@ -144,34 +216,24 @@ static int device_new_from_udev(struct vfc_ctx *ctx, struct udev_device *ccw,
 		return -ENOMEM;
 	dev->refcount = 1;
 	dev->ctx = vfc_ctx_ref(ctx);
+	dev->id = *id;
 
-	r = vfc_busid_parse(udev_device_get_sysname(ccw), &dev->id, NULL, NULL);
+	r = ccw_syspath(busid, &dev->syspath);
 	if (r < 0)
 		return r;
-	dev->syspath = strdup(udev_device_get_syspath(ccw));
-	if (!dev->syspath)
-		return -ENOMEM;
+	dev->online = read_attr(dfd, "online", online, sizeof(online)) == 0 &&
+		      strcmp(online, "1") == 0;
+	r = read_driver(dfd, "driver", &dev->driver);
+	if (r == -ENOMEM)
+		return r;
 
-	s = udev_device_get_sysattr_value(ccw, "online");
-	dev->online = s && strcmp(s, "1") == 0;
-
-	s = udev_device_get_driver(ccw);
-	if (s) {
-		dev->driver = strdup(s);
-		if (!dev->driver)
-			return -ENOMEM;
-	}
-
-	r = find_virtio_child(dev->syspath, &dev->virtio);
+	r = find_virtio_child(dfd, &dev->virtio);
 	if (r == -ENOMEM)
 		return r;
 	if (dev->virtio) {
-		_cleanup_free_ char *vpath = NULL;
 		struct stat st;
 
-		if (asprintf(&vpath, "%s/%s", dev->syspath, dev->virtio) < 0)
-			return -ENOMEM;
-		if (stat(vpath, &st) == 0)
+		if (fstatat(dfd, dev->virtio, &st, 0) == 0)
 			dev->instance = st.st_ino;
 	}
 
@@ -182,15 +244,12 @@ static int device_new_from_udev(struct vfc_ctx *ctx, struct udev_device *ccw,
 	} else if (!dev->virtio) {
 		dev->state = VFC_DEVICE_UNBOUND;
 	} else {
-		_cleanup_udev_device_ struct udev_device *vdev = NULL;
-		_cleanup_free_ char *vpath = NULL;
-		const char *vdrv = NULL;
+		_cleanup_free_ char *vlink = NULL, *vdrv = NULL;
 
-		if (asprintf(&vpath, "%s/%s", dev->syspath, dev->virtio) < 0)
+		if (asprintf(&vlink, "%s/driver", dev->virtio) < 0)
 			return -ENOMEM;
-		vdev = udev_device_new_from_syspath(vfc_ctx_get_udev(ctx), vpath);
-		if (vdev)
-			vdrv = udev_device_get_driver(vdev);
+		if (read_driver(dfd, vlink, &vdrv) == -ENOMEM)
+			return -ENOMEM;
 		if (!vdrv || strcmp(vdrv, VFC_VIRTIO_DRIVER) != 0)
 			dev->state = VFC_DEVICE_UNBOUND;
 		else if (!vfc_export_exists(ctx))
@@ -215,20 +274,39 @@ static int device_new_from_udev(struct vfc_ctx *ctx, struct udev_device *ccw,
 	return 0;
 }
 
+int vfc_device_read_cutype(const struct vfc_busid *id, char *buf, size_t size)
+{
+	_cleanup_close_ int dfd = -1;
+	char path[sizeof(VFC_SYSFS_CCW_DEVICES) + VFC_BUSID_STRLEN + 1];
+	char busid[VFC_BUSID_STRLEN];
+
+	snprintf(path, sizeof(path), "%s/%s", VFC_SYSFS_CCW_DEVICES, vfc_busid_format(id, busid));
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -ENODEV;
+	return read_attr(dfd, "cutype", buf, size);
+}
+
 int vfc_device_new_from_busid(struct vfc_ctx *ctx, const struct vfc_busid *id,
 			      struct vfc_device **ret)
 {
-	_cleanup_udev_device_ struct udev_device *ccw = NULL;
-	char busid[VFC_BUSID_STRLEN];
+	_cleanup_close_ int dfd = -1;
+	char path[sizeof(VFC_SYSFS_CCW_DEVICES) + VFC_BUSID_STRLEN + 1];
+	char busid[VFC_BUSID_STRLEN], cutype[16];
 
-	/* One sysfs lookup: /sys/bus/ccw/devices/<bus-ID>, whatever the size of the bus. */
-	ccw = udev_device_new_from_subsystem_sysname(vfc_ctx_get_udev(ctx), "ccw",
-						     vfc_busid_format(id, busid));
-	if (!ccw)
-		return -ENODEV;
-	if (!is_virtio_fs(ccw))
+	/*
+	 * One sysfs lookup, whatever the size of the bus: the device's own
+	 * directory, its attributes read relative to it (libudev would resolve
+	 * the path component by component, and every attribute again).
+	 */
+	snprintf(path, sizeof(path), "%s/%s", VFC_SYSFS_CCW_DEVICES, vfc_busid_format(id, busid));
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno == ENOMEM ? -ENOMEM : -ENODEV;
+	if (read_attr(dfd, "cutype", cutype, sizeof(cutype)) < 0 ||
+	    strcmp(cutype, VFC_CUTYPE_VIRTIO_FS) != 0)
 		return -EMEDIUMTYPE;
-	return device_new_from_udev(ctx, ccw, ret);
+	return device_new_from_sysfs(ctx, dfd, id, busid, ret);
 }
 
 int vfc_device_new_from_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_device **ret)

@@ -21,14 +21,14 @@ bool vfc_export_exists(struct vfc_ctx *ctx)
  * Read a tag file: the raw tag and one newline (mainline), or the tag alone
  * (the first 6.9 release candidates and some distribution backports).
  */
-static int read_tag_file(int dirfd, char **ret)
+static int read_tag_file(int dirfd, const char *path, char **ret)
 {
 	_cleanup_close_ int fd = -1;
 	char buf[VFC_TAG_MAX + 2];
 	ssize_t n;
 	char *tag;
 
-	fd = openat(dirfd, "tag", O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, sizeof(buf));
@@ -51,14 +51,14 @@ static int read_tag_file(int dirfd, char **ret)
  * The "device" link ends in ".../<ccw bus-ID>/virtioM". Take those two
  * components; they identify the device without resolving paths.
  */
-static int read_device_link(int dirfd, char *ret_busid, size_t busid_len, char *ret_virtio,
-			    size_t virtio_len)
+static int read_device_link(int dirfd, const char *path, char *ret_busid, size_t busid_len,
+			    char *ret_virtio, size_t virtio_len)
 {
 	char link[512];
 	char *last, *parent;
 	ssize_t n;
 
-	n = readlinkat(dirfd, "device", link, sizeof(link) - 1);
+	n = readlinkat(dirfd, path, link, sizeof(link) - 1);
 	if (n < 0)
 		return -errno;
 	link[n] = '\0';
@@ -91,13 +91,14 @@ static int open_entry(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-static int entry_busid(int fd, struct vfc_busid *ret_id)
+/* @path: the entry's "device" link, relative to @fd */
+static int entry_busid(int fd, const char *path, struct vfc_busid *ret_id)
 {
 	char busid[VFC_BUSID_STRLEN], virtio[32];
 	struct vfc_busid id;
 	int r;
 
-	r = read_device_link(fd, busid, sizeof(busid), virtio, sizeof(virtio));
+	r = read_device_link(fd, path, busid, sizeof(busid), virtio, sizeof(virtio));
 	if (r < 0)
 		return r;
 	r = vfc_busid_parse(busid, &id, NULL, NULL);
@@ -118,12 +119,12 @@ static int tag_from_entry(const char *name, const char *busid, const char *virti
 	if (fd < 0)
 		return fd;
 	/* A link of another shape (a virtio-fs PCI device, say) is not ours either. */
-	r = read_device_link(fd, lbusid, sizeof(lbusid), lvirtio, sizeof(lvirtio));
+	r = read_device_link(fd, "device", lbusid, sizeof(lbusid), lvirtio, sizeof(lvirtio));
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0 || strcmp(lbusid, busid) != 0 || strcmp(lvirtio, virtio) != 0)
 		return -ENOENT;
-	return read_tag_file(fd, ret);
+	return read_tag_file(fd, "tag", ret);
 }
 
 int vfc_export_find_device(struct vfc_ctx *ctx, const char *busid, const char *virtio,
@@ -170,16 +171,21 @@ int vfc_export_find_tag(struct vfc_ctx *ctx, const char *tag, struct vfc_busid *
 
 	(void)ctx;
 	d = opendir(VFC_EXPORT_DIR);
+	/*
+	 * Each entry's tag read by its path below the export, its directory
+	 * opened for nothing: a lookup by tag reads every entry up to its own.
+	 */
 	while (d && (de = readdir(d))) {
-		_cleanup_close_ int fd = -1;
 		_cleanup_free_ char *t = NULL;
+		char path[256 + sizeof("/device")];
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || strchr(de->d_name, '/') ||
+		    (size_t)snprintf(path, sizeof(path), "%s/tag", de->d_name) >= sizeof(path))
 			continue;
-		fd = open_entry(de->d_name);
-		if (fd < 0 || read_tag_file(fd, &t) < 0 || strcmp(t, tag) != 0)
+		if (read_tag_file(dirfd(d), path, &t) < 0 || strcmp(t, tag) != 0)
 			continue;
-		if (entry_busid(fd, ret_id) == 0)
+		snprintf(path, sizeof(path), "%s/device", de->d_name);
+		if (entry_busid(dirfd(d), path, ret_id) == 0)
 			return 0;
 	}
 	return -ENOENT;
@@ -195,5 +201,5 @@ int vfc_export_get_busid(struct vfc_ctx *ctx, const char *index, struct vfc_busi
 	fd = open_entry(index);
 	if (fd < 0)
 		return -ENODEV;
-	return entry_busid(fd, ret_id) < 0 ? -ENODEV : 0;
+	return entry_busid(fd, "device", ret_id) < 0 ? -ENODEV : 0;
 }

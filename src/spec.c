@@ -234,13 +234,13 @@ static char *lookup_message(struct vfc_ctx *ctx, const char *text, enum vfc_spec
 	if (vfc_spec_kind_is_busid(kind) && err == -ENODEV)
 		return format(&msg, "'%s': no CCW device %s (host %s)", shown, b, h);
 	if (vfc_spec_kind_is_busid(kind) && err == -EMEDIUMTYPE) {
-		_cleanup_udev_device_ struct udev_device *ccw =
-			udev_device_new_from_subsystem_sysname(vfc_ctx_get_udev(ctx), "ccw", b);
-		const char *cutype = ccw ? udev_device_get_sysattr_value(ccw, "cutype") : NULL;
+		char cutype[16];
 
+		if (vfc_device_read_cutype(id, cutype, sizeof(cutype)) < 0)
+			strcpy(cutype, "unknown");
 		return format(&msg, "'%s': %s is not a virtio-fs device (control unit %s, expected "
 				    "%s)",
-			      shown, b, cutype ? cutype : "unknown", VFC_CUTYPE_VIRTIO_FS);
+			      shown, b, cutype, VFC_CUTYPE_VIRTIO_FS);
 	}
 	if (kind == VFC_SPEC_TAG && err == -ENOENT && !vfc_export_exists(ctx))
 		return format(&msg, "'%s': this kernel does not export virtio-fs tags to look it up "
@@ -321,6 +321,20 @@ int vfc_spec_resolve(struct vfc_ctx *ctx, const char *text, unsigned int flags,
 	int r, hidden;
 
 	*ret = (struct vfc_spec){ 0 };
+	/*
+	 * A tag the export holds is a device bound to virtiofs, so online and
+	 * probed: ready, with nothing more to read. The helper's common case,
+	 * no dearer than a bus-ID's (vfc_device_new_from_tag() would read the
+	 * device again, and its tag a second time).
+	 */
+	if (vfc_spec_parse(text, flags, &ret->id, NULL) == VFC_SPEC_TAG && vfc_export_exists(ctx) &&
+	    vfc_export_find_tag(ctx, text, &ret->id) == 0) {
+		ret->kind = VFC_SPEC_TAG;
+		ret->has_id = ret->has_device = true;
+		ret->state = VFC_DEVICE_READY;
+		ret->tag = strdup(text);
+		return ret->tag ? 0 : -ENOMEM;
+	}
 	r = lookup(ctx, text, flags, true, &ret->kind, &ret->id, &hidden, &dev, &ret->message);
 	if (r == -ENOMEM)
 		return r;

@@ -22,3 +22,12 @@ $(BENCH_O)/enum-ccw: tests/bench/enum-ccw.c
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_TOOLS)
 	@tests/bench/run $(O)
+
+# make bench-system: the same questions in a real guest -- the real-system
+# suite's Debian s390x system, booted with 1 and 14 shares -- mount cycles,
+# list, the helper's time split, boot (tests/bench/README.md). Its own boots:
+# no part of check-system's pass or fail.
+.PHONY: bench-system
+bench-system:
+	@tests/system/run.sh deps
+	@tests/bench/system-run $(O)

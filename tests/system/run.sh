@@ -230,4 +230,5 @@ main() {
 	esac
 }
 
-main "$@"
+# Sourced, it only defines (tests/bench/system-run boots this guest too).
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
