@@ -9,7 +9,7 @@ O	   ?= build
 PKG_CONFIG ?= pkg-config
 CFLAGS	   ?= -O2 -g
 
-PKGS	  := mount libkmod smartcols
+PKGS	  := libudev mount libkmod smartcols
 TEST_PKGS := cmocka
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
@@ -37,7 +37,6 @@ PROGRAMS  := $(O)/virtiofs-ccw $(O)/mount.virtiofs $(O)/virtiofs-ccw-udev \
 	$(O)/virtiofs-ccw-generator
 
 # What `make deps` installs on Debian (build, tests); see packaging/install-deps.
-# libudev-dev only for make bench's enum-ccw: the programs read sysfs directly.
 DEB_BUILD_DEPS := make gcc pkg-config libudev-dev libmount-dev libkmod-dev \
 	libsmartcols-dev libcmocka-dev umockdev systemd
 

@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <libudev.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,23 +68,37 @@ static int add_ccw_device(struct vfc_ctx *ctx, const char *name, struct vfc_devi
 }
 
 /*
- * Fallback when virtio_ccw is not bound (module not loaded): the whole CCW
- * bus, each device's cutype read (add_ccw_device() keeps the virtio-fs
- * ones), so it costs in proportion to the bus (up to 4 x 65536 devices), not
- * to the virtio devices.
+ * Fallback when virtio_ccw is not bound (module not loaded): ask libudev for
+ * the CCW devices of the virtio-fs control unit type. That reads every CCW
+ * device's cutype, so it costs in proportion to the bus (up to 4 x 65536
+ * devices), not to the virtio devices; the common paths read sysfs directly
+ * and never load a udev context.
  */
 static int enumerate_whole_bus(struct vfc_ctx *ctx, struct vfc_device ***devs, size_t *n,
 			       size_t *alloc)
 {
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
-	int r = 0;
+	struct udev *udev = vfc_ctx_get_udev(ctx);
+	struct udev_enumerate *e;
+	struct udev_list_entry *le;
+	int r;
 
-	d = opendir(VFC_SYSFS_CCW_DEVICES);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while (r >= 0 && (de = readdir(d)))
-		r = add_ccw_device(ctx, de->d_name, devs, n, alloc);
+	e = udev ? udev_enumerate_new(udev) : NULL;
+	if (!e)
+		return -ENOMEM;
+	r = udev_enumerate_add_match_subsystem(e, "ccw");
+	if (r >= 0)
+		r = udev_enumerate_add_match_sysattr(e, "cutype", VFC_CUTYPE_VIRTIO_FS);
+	if (r >= 0)
+		r = udev_enumerate_scan_devices(e);
+	udev_list_entry_foreach(le, r >= 0 ? udev_enumerate_get_list_entry(e) : NULL)
+	{
+		const char *name = strrchr(udev_list_entry_get_name(le), '/');
+
+		r = add_ccw_device(ctx, name ? name + 1 : "", devs, n, alloc);
+		if (r < 0)
+			break;
+	}
+	udev_enumerate_unref(e);
 	return r < 0 ? r : 0;
 }
 
