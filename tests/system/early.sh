@@ -61,8 +61,9 @@ early_root() {
 		;;
 	initramfs-tools)
 		local d=$root/etc/initramfs-tools
-		# Only what a virtio-blk ext4 root needs (MODULES=most: 8.5 min, 485 modules)
-		sed -i 's/^MODULES=.*/MODULES=list/' "$d/initramfs.conf"
+		# Only what a virtio-blk ext4 root needs (MODULES=most: 8.5 min, 485
+		# modules); fsck.ext4 named, as the hook cannot probe /dev/vda here
+		sed -i 's/^MODULES=.*/MODULES=list/; s/^FSTYPE=.*/FSTYPE=ext4/' "$d/initramfs.conf"
 		printf '%s\n' virtio_blk ext4 >>"$d/modules"
 		install -D -m 0755 "$SYS_DIR/early/online-later" "$d/scripts/init-top/virtiofs-ccw-test-online"
 		install -D -m 0755 "$SYS_DIR/early/report" "$d/scripts/init-bottom/virtiofs-ccw-test-report"
@@ -72,7 +73,8 @@ early_root() {
 }
 
 # early_key FLAVOUR KERNEL: what goes into the image: the flavour's root,
-# the package's files, the kernel, the test pieces and the boot's files
+# the package's files, the kernel, the test pieces, the boot's files, and
+# how the root is set up and the image built
 early_key() {
 	local flavour=$1 kernel=$2
 	{
@@ -81,7 +83,7 @@ early_key() {
 		dpkg-deb --fsys-tarfile "$SYS_DEB" | tar -xO | sha256sum
 		(cd "$SYS_DIR" && find early "boots/$flavour" -type f | LC_ALL=C sort |
 			xargs sha256sum)
-		declare -f early_build_image
+		declare -f early_root early_build_image
 	} | sha256sum | cut -c1-12
 }
 
