@@ -52,6 +52,9 @@ udevdir	  ?= $(or $(call pkgconf,--variable=udevdir udev),$(prefix)/lib/udev)
 systemdsystemunitdir ?= $(or $(call pkgconf,--variable=systemdsystemunitdir systemd),$(prefix)/lib/systemd/system)
 systemdsystemgeneratordir ?= $(or $(call pkgconf,--variable=systemdsystemgeneratordir systemd),$(prefix)/lib/systemd/system-generators)
 bashcompletiondir ?= $(or $(call pkgconf,--variable=completionsdir bash-completion),$(datadir)/bash-completion/completions)
+# The initramfs generators' directories (dracut/, initramfs-tools/).
+dracutmodulesdir ?= $(prefix)/lib/dracut/modules.d
+initramfstoolsdir ?= $(datadir)/initramfs-tools
 INSTALL	  ?= install
 
 .PHONY: all clean check check-unit check-cli deps demo check-e2e format install uninstall
@@ -158,6 +161,42 @@ install: all
 	$(INSTALL) -m 0644 packaging/virtiofs-ccw.bash-completion \
 		$(DESTDIR)$(bashcompletiondir)/virtiofs-ccw
 
+# The dracut module and the initramfs-tools hook and scripts name our files
+# by their installed paths. An empty dracutmodulesdir or initramfstoolsdir
+# installs none of that generator's (the RPM: Fedora and RHEL have no
+# initramfs-tools).
+EARLY_SED = sed -e 's|@SBINDIR@|$(sbindir)|g' -e 's|@MOUNTHELPERDIR@|$(mounthelperdir)|g' \
+	-e 's|@UDEVDIR@|$(udevdir)|g' -e 's|@UNITDIR@|$(systemdsystemunitdir)|g' \
+	-e 's|@GENERATORDIR@|$(systemdsystemgeneratordir)|g' -e 's|@SYSCONFDIR@|$(sysconfdir)|g'
+DRACUT_MOD = $(dracutmodulesdir)/90virtiofs-ccw
+DRACUT_FILES := module-setup.sh parse-virtiofs-ccw.sh
+INITRAMFS_FILES := hooks/virtiofs-ccw scripts/init-premount/virtiofs-ccw scripts/virtiofs
+
+.PHONY: install-dracut install-initramfs-tools
+install: install-dracut install-initramfs-tools
+
+install-dracut:
+ifneq ($(dracutmodulesdir),)
+	$(INSTALL) -d $(DESTDIR)$(DRACUT_MOD)
+	for f in $(DRACUT_FILES); do \
+		$(EARLY_SED) dracut/90virtiofs-ccw/$$f > $(DESTDIR)$(DRACUT_MOD)/$$f || exit 1; \
+		chmod 0755 $(DESTDIR)$(DRACUT_MOD)/$$f; \
+	done
+endif
+
+install-initramfs-tools:
+ifneq ($(initramfstoolsdir),)
+	$(INSTALL) -d $(DESTDIR)$(initramfstoolsdir)/hooks \
+		$(DESTDIR)$(initramfstoolsdir)/scripts/init-premount
+	for f in $(INITRAMFS_FILES); do \
+		$(EARLY_SED) initramfs-tools/$$f > $(DESTDIR)$(initramfstoolsdir)/$$f || exit 1; \
+	done
+	# the hook and init-premount script are run, scripts/virtiofs is sourced
+	chmod 0644 $(DESTDIR)$(initramfstoolsdir)/scripts/virtiofs
+	chmod 0755 $(DESTDIR)$(initramfstoolsdir)/hooks/virtiofs-ccw \
+		$(DESTDIR)$(initramfstoolsdir)/scripts/init-premount/virtiofs-ccw
+endif
+
 # The policy file is the administrator's: uninstall leaves it.
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/virtiofs-ccw $(DESTDIR)$(mounthelperdir)/mount.virtiofs \
@@ -170,6 +209,13 @@ uninstall:
 		$(DESTDIR)$(mandir)/man8/virtiofs-ccw.8 $(DESTDIR)$(mandir)/man8/mount.virtiofs.8 \
 		$(DESTDIR)$(mandir)/man8/virtiofs-ccw-generator.8 \
 		$(DESTDIR)$(bashcompletiondir)/virtiofs-ccw
+ifneq ($(dracutmodulesdir),)
+	rm -f $(addprefix $(DESTDIR)$(DRACUT_MOD)/,$(DRACUT_FILES))
+	-rmdir $(DESTDIR)$(DRACUT_MOD)
+endif
+ifneq ($(initramfstoolsdir),)
+	rm -f $(addprefix $(DESTDIR)$(initramfstoolsdir)/,$(INITRAMFS_FILES))
+endif
 
 clean:
 	rm -rf $(O)

@@ -6,7 +6,8 @@
 # virtio-fs CCW devices; administrators' stories run as a systemd unit.
 #
 #   run.sh deps            install the host packages, register qemu-user (root)
-#   run.sh check [BOOT..]  the suite (all boots, or the named ones: 6.12 all 6.1)
+#   run.sh check [BOOT..]  the suite (all boots, or the named ones: 6.12 all
+#                          shapes 6.1 dracut initramfs-tools)
 #
 # Environment: E2E_CACHE (cache, default ~/.cache/virtiofs-ccw-e2e; the roots
 # live in its system/), E2E_KEEP=1 (keep the work directory), SYSTEM_TIMEOUT
@@ -34,6 +35,8 @@ MODPROBE=modprobe
 . "$E2E_DIR/lib/kernels.sh"
 # shellcheck source=lib/roots.sh
 . "$SYS_DIR/lib/roots.sh"
+# shellcheck source=early.sh
+. "$SYS_DIR/early.sh"
 
 # x-systemd.automount needs autofs (a module on Debian's kernels)
 GUEST_MODULES=(virtiofs autofs4)
@@ -110,6 +113,8 @@ DEPS=(
 	"git git"
 	"unshare util-linux"
 	"timeout coreutils"
+	"truncate coreutils"
+	"mkfs.ext4 e2fsprogs"
 )
 
 # binfmt_ready: s390x programs run transparently (a chroot into an s390x
@@ -181,16 +186,24 @@ collect_figures() {
 }
 
 cmd_check() {
-	local line name kernel scen sel kernels
-	select_boots "$@"
-	sel=("${SEL_BOOTS[@]}")
-	kernels=("${SEL_KERNELS[@]}")
+	local line name kernel scen sel=() kernels=() a early=() named=()
+	# The early boots (early.sh) are named after their initramfs generator.
+	for a in "$@"; do
+		if [[ " ${EARLY_FLAVOURS[*]} " == *" $a "* ]]; then early+=("$a"); else named+=("$a"); fi
+	done
+	[ "$#" -gt 0 ] || early=("${EARLY_FLAVOURS[@]}")
+	if [ "$#" = 0 ] || [ "${#named[@]}" -gt 0 ]; then
+		select_boots "${named[@]}"
+		sel=("${SEL_BOOTS[@]}")
+		kernels=("${SEL_KERNELS[@]}")
+	fi
+	[ "${#early[@]}" = 0 ] || [[ " ${kernels[*]} " == *" 6.12 "* ]] || kernels+=(6.12)
 	require_host
 	work_init
 	timed kernels prepare "${kernels[@]}"
 	timed roots prepare_roots
 	timed package build_package
-	timed runtime prepare_runtime "${kernels[@]}"
+	[ "${#sel[@]}" = 0 ] || timed runtime prepare_runtime "${kernels[@]}"
 	BOOT_MEM=2G BOOT_SMP=2
 	for line in "${sel[@]}"; do
 		read -r name kernel scen <<<"$line"
@@ -205,6 +218,9 @@ cmd_check() {
 		host_checks "$name"
 		collect_figures "$name"
 	done
+	for name in "${early[@]}"; do
+		early_boot "$name"
+	done
 	print_timings
 	printf 'figures: %s\n' "${SYS_FIGURES[*]:-none}"
 	[ "$XFAILED" = 0 ] || printf '%d expected failures (XFAIL above: bugs of open issues)\n' "$XFAILED"
@@ -213,7 +229,7 @@ cmd_check() {
 }
 
 usage() {
-	sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {

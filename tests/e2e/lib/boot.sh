@@ -179,7 +179,8 @@ select_boots() {
 # BOOT_DIR, BOOT_RC and BOOT_HOST_ERRORS for collect_results, and
 # BOOT_SHUTDOWN_SECONDS, from the guest's @@E2E DONE@@ to QEMU's exit.
 # A suite may set BOOT_MEM, BOOT_SMP (QEMU's -m, -smp), BOOT_APPEND (more of
-# the kernel command line) and BOOT_INITRD (instead of INITRD[KERNEL]).
+# the kernel command line), BOOT_INITRD (instead of INITRD[KERNEL]) and
+# BOOT_DISK (a raw disk image, virtio-blk at BOOT_DISK_DEVNO, fe.0.0001).
 boot_guest() {
 	local name=$1 kernel=$2 mode=$3
 	shift 3
@@ -234,6 +235,12 @@ boot_guest() {
 			"$hostid" "$([ "$devno" = - ] && echo "(devno auto)")" "$tag" "$BOOT_DIR/share$i"
 		i=$((i + 1))
 	done
+	# A disk root (the real-system suite's early boots): a virtio-blk CCW
+	# device after the shares, so that the auto-assigned devno stays 0.0.0002.
+	if [ -n "${BOOT_DISK:-}" ]; then
+		qargs+=(-drive "file=$(qemu_opt "$BOOT_DISK"),if=none,id=disk0,format=raw"
+			-device "virtio-blk-ccw,drive=disk0,devno=${BOOT_DISK_DEVNO:-fe.0.0001}")
+	fi
 	printf '%q ' "$QEMU" "${qargs[@]}" >"$BOOT_DIR/qemu.cmd"
 	[ "$mode" = demo ] &&
 		printf 'booting Debian %s s390x guest under emulation (TCG, ~5-20 s)...\n' "${KERNEL_VER[$kernel]}"

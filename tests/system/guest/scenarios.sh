@@ -851,3 +851,61 @@ scenario_hotplug_61() {
 	hot_del 0.0.2000
 	wait_for 30 not_mounted /srv/hot || fail "/srv/hot still mounted 30 s after its device went"
 }
+
+# ---- boot dracut (early.sh: a dracut initrd, then this root from the disk) ------------
+# The journal keeps the initrd's lines: they come before PID 1's "Switching
+# root." (the initrd's systemd says "Running in initrd.").
+initrd_journal() {
+	journalctl -b --no-pager -o short-monotonic | sed '/Switching root\./q'
+}
+
+# expect_initrd_mounted DIR TAG: the initrd mounted /sysroot/DIR (systemd's
+# unit for it finished), and DIR is still that share, mounted once, not
+# mounted again after switch-root
+expect_initrd_mounted() {
+	local dir=$1 tag=$2 u
+	u=$(unit_of "/sysroot$dir")
+	initrd_journal >/tmp/initrd.log
+	grep -q 'Running in initrd' /tmp/initrd.log ||
+		fail "the journal has no initrd phase ('Running in initrd')"
+	grep -q "Mounted $u" /tmp/initrd.log ||
+		fail "the initrd did not mount /sysroot$dir ($u): $(grep "$u" /tmp/initrd.log | tail -n1)"
+	expect_once "$dir" "$tag"
+	[ "$(systemctl is-active "$(unit_of "$dir")")" = active ] ||
+		fail "$(unit_of "$dir") is $(systemctl is-active "$(unit_of "$dir")") after switch-root"
+	journalctl -b --no-pager | sed '1,/Switching root\./d' | grep "Mounting $(unit_of "$dir")" &&
+		fail "$dir was mounted again after switch-root"
+	return 0
+}
+
+# initrd-early: the x-initrd.mount line by bus-ID 0.0.1a12 is share0 (not
+# 0.0.1c00, whose tag spells that bus-ID), mounted in the initrd
+scenario_initrd_early() {
+	expect_initrd_mounted /srv/early share0
+}
+
+# initrd-late: 0.1.0042 (fe.1.0042 in fstab) came online late (the test's
+# step in the initrd), and the initrd waited for it
+scenario_initrd_late() {
+	local on mounted
+	expect_initrd_mounted /srv/late share2
+	on=$(grep -n 'virtiofs-ccw-test: setting 0.1.0042 online' /tmp/initrd.log | head -n1 | cut -d: -f1)
+	mounted=$(grep -n "Mounted $(unit_of /sysroot/srv/late)" /tmp/initrd.log | head -n1 | cut -d: -f1)
+	[ -n "$on" ] || fail "the initrd's journal does not say 0.1.0042 was set online"
+	[ "$on" -lt "$mounted" ] || fail "/sysroot/srv/late was mounted before 0.1.0042 was set online"
+}
+
+# initrd-cio: cio_ignore=all hid the shares; the initrd freed the bus-IDs
+# fstab names (virtiofs-ccw-cio-free@BUSID) and nothing else
+scenario_initrd_cio() {
+	initrd_journal >/tmp/initrd.log
+	grep -q 'cio_ignore=all' /proc/cmdline || fail "this boot has no cio_ignore=all"
+	for b in 0.0.1a12 0.1.0042; do
+		grep -q "virtiofs-ccw-cio-free@$b.service" /tmp/initrd.log ||
+			fail "the initrd ran no virtiofs-ccw-cio-free@$b.service"
+		[ -e "/sys/bus/ccw/devices/$b" ] || fail "$b is not there: still hidden?"
+	done
+	# share3, which no line names, stays hidden
+	[ ! -e /sys/bus/ccw/devices/0.0.1b00 ] || fail "0.0.1b00 was freed from cio_ignore, no line names it"
+	show cat /proc/cio_ignore
+}

@@ -9,6 +9,9 @@
 # Cache layout ($E2E_CACHE/system):
 #   root-<key>.tar      the runtime root: what a minimal Debian guest has
 #   buildroot-<key>/    the build root: the same plus the build dependencies
+#   flavour-<generator>-<key>.tar   the runtime root plus dracut or
+#                       initramfs-tools (the early boots, early.sh)
+#   images/             their initramfs images (early.sh)
 # key = hash of the mirror, the suite and the package list; delete to refresh.
 
 SYS_SUITE=bookworm
@@ -86,7 +89,10 @@ in_root() {
 # the build root, from the work tree as it is (the files git knows and the
 # untracked ones it does not ignore)
 build_package() {
-	local src=$SYS_BUILDROOT/src log=$E2E_WORK/package-build.log
+	local src=$SYS_BUILDROOT/src log=$E2E_WORK/package-build.log lockfd
+	# One build at a time in the shared build root (runs of other work trees)
+	exec {lockfd}>"$E2E_CACHE/system/.build.lock"
+	flock "$lockfd"
 	rm -rf -- "$src" "$SYS_BUILDROOT/out"
 	mkdir -p "$src/virtiofs-ccw"
 	git -C "$TOP" ls-files -z --cached --others --exclude-standard |
@@ -104,6 +110,8 @@ build_package() {
 	cp -- "$SYS_DEB" "$E2E_WORK/"
 	SYS_DEB=$E2E_WORK/${SYS_DEB##*/}
 	rm -rf -- "$src" "$SYS_BUILDROOT/out"
+	flock -u "$lockfd"
+	exec {lockfd}>&-
 	log "built $(basename "$SYS_DEB") in the s390x root: $(dpkg-deb -f "$SYS_DEB" Architecture)"
 }
 
@@ -117,7 +125,7 @@ SYS_MASK=(serial-getty@ttysclp0.service getty-static.service getty@tty1.service
 # unpacked, our package installed by dpkg (its maintainer scripts run), the
 # test harness and the kernels' modules added, packed as a newc cpio
 prepare_runtime() {
-	local root=$E2E_WORK/root k u
+	local root=$E2E_WORK/root k
 	mkdir -p "$root"
 	tar -C "$root" -xf "$SYS_ROOT_TAR"
 	cp -- "$SYS_DEB" "$root/tmp/"
@@ -125,8 +133,21 @@ prepare_runtime() {
 	in_root "$root" dpkg -i "/tmp/${SYS_DEB##*/}" 2>&1 | tee "$E2E_WORK/dpkg-i.log" | sed 's/^/  dpkg: /' >&2
 	[ "${PIPESTATUS[0]}" = 0 ] || die "dpkg -i failed"
 	rm -f -- "$root/tmp/${SYS_DEB##*/}"
-	# systemd as PID 1 of the initramfs; an unconfigured machine otherwise
+	# systemd as PID 1 of the initramfs
 	ln -sfn /lib/systemd/systemd "$root/init"
+	setup_guest_root "$root"
+	for k in "$@"; do
+		install_modules "$k" "$root"
+	done
+	SYS_ROOT=$root
+	SYS_BASE_CPIO=$E2E_WORK/base.cpio
+	pack_cpio "$root" "$SYS_BASE_CPIO"
+}
+
+# setup_guest_root ROOT: an unconfigured machine made a test guest: no
+# machine-id, no root password, the gettys masked, a user, the harness
+setup_guest_root() {
+	local root=$1 u
 	: >"$root/etc/machine-id"
 	echo s390-guest >"$root/etc/hostname"
 	sed -i 's/^root:[^:]*:/root::/' "$root/etc/shadow"
@@ -141,12 +162,6 @@ prepare_runtime() {
 	install -m 0644 "$SYS_DIR/guest/system-test.service" "$root/etc/systemd/system/"
 	ln -sfn ../system-test.service "$root/etc/systemd/system/multi-user.target.wants/system-test.service"
 	write_topology "$root/e2e/shares"
-	for k in "$@"; do
-		install_modules "$k" "$root"
-	done
-	SYS_ROOT=$root
-	SYS_BASE_CPIO=$E2E_WORK/base.cpio
-	pack_cpio "$root" "$SYS_BASE_CPIO"
 }
 
 # pack_cpio DIR FILE [CPIO-OPTION...]: DIR as an uncompressed newc archive
@@ -170,4 +185,42 @@ boot_initrd() {
 	else
 		cp -- "$SYS_BASE_CPIO" "$BOOT_INITRD"
 	fi
+}
+
+# ---- the early-boot flavours (tests/system/early.sh) --------------------------------
+# dracut and initramfs-tools conflict in Debian: each gets a root of its own,
+# the runtime root plus its initramfs generator, cached as a tarball beside
+# the runtime root (flavour-<flavour>-<key>.tar). Without recommends: dracut's
+# pull in lvm2, mdadm, cryptsetup and an MTA (~7 min), and mdadm's shutdown
+# unit stalls the power-off.
+declare -A SYS_FLAVOUR_PKGS=(
+	[dracut]=dracut-core
+	[initramfs-tools]="initramfs-tools e2fsprogs"
+)
+
+# prepare_flavour_root FLAVOUR -> sets SYS_FLAVOUR_TAR (built when missing)
+prepare_flavour_root() {
+	local flavour=$1 dir=$E2E_CACHE/system pkgs tmp log
+	pkgs=${SYS_FLAVOUR_PKGS[$flavour]}
+	SYS_FLAVOUR_TAR=$dir/flavour-$flavour-$(sys_key "$SYS_RUNTIME_PKGS $pkgs").tar
+	[ -s "$SYS_FLAVOUR_TAR" ] && return 0
+	log "building the $flavour root (the runtime root + $pkgs, no recommends)"
+	tmp=$E2E_WORK/flavour-$flavour
+	log=$dir/flavour-$flavour.log
+	rm -rf -- "$tmp"
+	mkdir -p "$tmp"
+	tar -C "$tmp" -xf "$SYS_ROOT_TAR"
+	# shellcheck disable=SC2086 # package names are words
+	if ! in_root "$tmp" /usr/bin/env DEBIAN_FRONTEND=noninteractive /bin/sh -c \
+		"apt-get -qq update && apt-get -y -qq --no-install-recommends install $pkgs && apt-get clean" \
+		>"$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		die "installing $pkgs in the $flavour root failed (log: $log)"
+	fi
+	rm -rf -- "$tmp"/var/lib/apt/lists/*
+	tar -C "$tmp" -cf "$SYS_FLAVOUR_TAR.tmp" .
+	mv -- "$SYS_FLAVOUR_TAR.tmp" "$SYS_FLAVOUR_TAR"
+	rm -rf -- "$tmp"
+	# Those of older keys are superseded.
+	find "$dir" -maxdepth 1 -name "flavour-$flavour-*.tar" ! -path "$SYS_FLAVOUR_TAR" -delete
 }
