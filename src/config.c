@@ -231,11 +231,13 @@ static int parse_line(struct vfc_config *cfg, char *line, const char *name, unsi
 		cfg->mount_base = normalize_dir(val);
 		if (!cfg->mount_base)
 			return -ENOMEM;
-		if (system_dir(cfg->mount_base))
+		if (system_dir(cfg->mount_base)) {
+			shown = vfc_escape_display(cfg->mount_base);
 			return bad(ret_msg, name, lineno,
 				   "mount-base: %s is a system directory; expected one of its own, "
 				   "such as /run/virtiofs",
-				   cfg->mount_base);
+				   shown ? shown : "");
+		}
 		return 0;
 	}
 	if (strcmp(key, "mount-name") == 0) {
