@@ -2,9 +2,10 @@
 /*
  * The one bounded wait: for a device that is absent, offline, not probed yet
  * or whose tag is not exported yet, and for mounts to go. Event-driven: it
- * subscribes to the kernel's uevents and to the mount table, then asks its
- * question, and asks again after each uevent of the ccw, virtio or virtiofs
- * subsystem, each change of the mount table, and once more at the deadline.
+ * asks its question; if the answer is "not yet", it subscribes to the
+ * kernel's uevents and to the mount table, asks again, and again after each
+ * uevent of the ccw, virtio or virtiofs subsystem, each change of the mount
+ * table, and once more at the deadline.
  * It never retries mount(2) to find out.
  */
 #ifndef VFC_WAIT_H

@@ -70,14 +70,16 @@ int vfc_wait_for(struct vfc_ctx *ctx, int timeout_ms, vfc_wait_check_fn check, v
 	long long deadline, left;
 	int r;
 
-	if (timeout_ms <= 0)
-		return check(ctx, userdata);
-	deadline = now_ms() + timeout_ms;
 	/*
-	 * Subscribe before the first look, so that nothing in between is missed:
-	 * to uevents, and to the mount table, which flags each change as
-	 * POLLPRI (proc(5)).
+	 * Most questions are answered at the first look (the device is there):
+	 * that costs no subscription. Only then subscribe, to uevents and to
+	 * the mount table, which flags each change as POLLPRI (proc(5)), and
+	 * look again before sleeping, so that nothing in between is missed.
 	 */
+	deadline = now_ms() + timeout_ms;
+	r = check(ctx, userdata);
+	if (r != 0 || timeout_ms <= 0)
+		return r;
 	mfd = open(vfc_ctx_get_mountinfo_path(ctx), O_RDONLY | O_CLOEXEC);
 	fd = uevent_socket_open();
 	if (fd < 0)

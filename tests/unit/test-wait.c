@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <fcntl.h>
 
 #include "macro.h"
 #include "testbed.h"
@@ -103,7 +104,10 @@ static void test_once(void **state)
 	vfc_ctx_unref(ctx);
 }
 
-/* Nothing happens: a look at the start and one at the deadline, none in between. */
+/*
+ * Nothing happens: a look at the start, one more once subscribed, and one at
+ * the deadline, none in between.
+ */
 static void test_deadline(void **state)
 {
 	struct probe p = { .ready_after = 100 };
@@ -114,7 +118,7 @@ static void test_deadline(void **state)
 	assert_int_equal(vfc_wait_for(ctx, 700, check, &p), 0);
 	dt = now_ms() - t0;
 	assert_true(dt >= 700 && dt < 3000);
-	assert_int_equal(p.calls, 2);
+	assert_int_equal(p.calls, 3);
 	vfc_ctx_unref(ctx);
 }
 
@@ -122,7 +126,7 @@ static void test_deadline(void **state)
 static void test_events(void **state)
 {
 	static const char *const events[] = { "net", "ccw", NULL };
-	struct probe p = { .ready_after = 2 };
+	struct probe p = { .ready_after = 3 };
 	struct vfc_ctx *ctx = new_ctx();
 	long long t0 = now_ms(), dt;
 	pthread_t t;
@@ -132,8 +136,8 @@ static void test_events(void **state)
 	assert_int_equal(vfc_wait_for(ctx, 10000, check, &p), 1);
 	dt = now_ms() - t0;
 	pthread_join(t, NULL);
-	/* woken by the second event (~400 ms), the net one only drained */
-	assert_int_equal(p.calls, 2);
+	/* two looks at the start, then woken by the second event (~400 ms) */
+	assert_int_equal(p.calls, 3);
 	assert_true(dt >= 350 && dt < 5000);
 	vfc_ctx_unref(ctx);
 }
@@ -142,7 +146,7 @@ static void test_events(void **state)
 static void test_events_no_mount_table(void **state)
 {
 	static const char *const events[] = { "net", "virtiofs", NULL };
-	struct probe p = { .ready_after = 2 };
+	struct probe p = { .ready_after = 3 };
 	struct vfc_ctx *ctx = new_ctx();
 	long long t0 = now_ms(), dt;
 	pthread_t t;
@@ -153,8 +157,53 @@ static void test_events_no_mount_table(void **state)
 	assert_int_equal(vfc_wait_for(ctx, 10000, check, &p), 1);
 	dt = now_ms() - t0;
 	pthread_join(t, NULL);
-	assert_int_equal(p.calls, 2);
+	assert_int_equal(p.calls, 3);
 	assert_true(dt >= 350 && dt < 5000);
+	vfc_ctx_unref(ctx);
+}
+
+static int open_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
+struct fd_probe {
+	int calls;
+	int fds[2];
+};
+
+static int check_fds(struct vfc_ctx *ctx, void *userdata)
+{
+	struct fd_probe *p = userdata;
+
+	(void)ctx;
+	if (p->calls < 2)
+		p->fds[p->calls] = open_fds();
+	return ++p->calls >= 2 ? 1 : 0;
+}
+
+/*
+ * The first look costs no subscription (the common case: the device is
+ * there); a "not yet" subscribes, to uevents and the mount table, before
+ * the second look, so that nothing that happens after the first is missed.
+ */
+static void test_subscribe_after_first_look(void **state)
+{
+	struct fd_probe p = { 0 };
+	struct vfc_ctx *ctx = new_ctx();
+	int before = open_fds();
+
+	(void)state;
+	assert_int_equal(vfc_wait_for(ctx, 5000, check_fds, &p), 1);
+	assert_int_equal(p.calls, 2);
+	assert_int_equal(p.fds[0], before);
+	assert_int_equal(p.fds[1], before + 2);
+	assert_int_equal(open_fds(), before);
 	vfc_ctx_unref(ctx);
 }
 
@@ -182,6 +231,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_no_mount_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_subscribe_after_first_look, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error, setup, teardown),
 	};
 
