@@ -21,8 +21,9 @@ PKG_CONFIG_ENV := $(foreach v,PKG_CONFIG_LIBDIR PKG_CONFIG_PATH PKG_CONFIG_SYSRO
 	$(if $($(v)),$(v)='$($(v))'))
 pkgconf = $(shell $(PKG_CONFIG_ENV) $(PKG_CONFIG) $(1))
 override CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing $(call pkgconf,--cflags $(PKGS))
-# libkmod is dlopen()ed when a module must be loaded (modload.c): not linked.
-LIBS = $(call pkgconf,--libs $(filter-out libkmod,$(PKGS)))
+# libkmod is dlopen()ed when a module must be loaded (modload.c), libudev for
+# the whole-bus fallback (device-enumerate.c): neither is linked.
+LIBS = $(call pkgconf,--libs $(filter-out libkmod libudev,$(PKGS)))
 
 CORE_SRCS := $(wildcard src/*.c)
 CLI_MAINS := src/cli/virtiofs-ccw.c src/cli/mount.virtiofs.c src/cli/virtiofs-ccw-udev.c \

@@ -12,7 +12,6 @@
 struct vfc_ctx;
 struct vfc_config;
 struct libmnt_table;
-struct udev;
 
 typedef void (*vfc_log_fn)(void *data, int priority, const char *fmt, va_list args);
 
@@ -23,9 +22,6 @@ struct vfc_ctx *vfc_ctx_unref(struct vfc_ctx *ctx);
 /* @priority is a syslog level; messages above @max_priority are dropped. */
 void vfc_ctx_set_log_fn(struct vfc_ctx *ctx, vfc_log_fn fn, void *data);
 void vfc_ctx_set_log_priority(struct vfc_ctx *ctx, int max_priority);
-
-/* The libudev context, made on first use; NULL on ENOMEM. */
-struct udev *vfc_ctx_get_udev(struct vfc_ctx *ctx);
 
 /* The policy (config.h) the core follows, e.g. for configured tags; NULL: none. */
 void vfc_ctx_set_config(struct vfc_ctx *ctx, struct vfc_config *cfg);

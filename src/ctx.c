@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <libmount/libmount.h>
-#include <libudev.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -11,7 +10,6 @@
 
 struct vfc_ctx {
 	int refcount;
-	struct udev *udev; /* made on first use: only the whole-bus fallback needs it */
 	struct libmnt_table *mountinfo;
 	struct vfc_config *config;
 	char *mountinfo_path; /* NULL: VFC_MOUNTINFO_PATH */
@@ -49,7 +47,6 @@ struct vfc_ctx *vfc_ctx_unref(struct vfc_ctx *ctx)
 
 	mnt_unref_table(ctx->mountinfo);
 	vfc_config_unref(ctx->config);
-	udev_unref(ctx->udev);
 	free(ctx->mountinfo_path);
 	free(ctx->run_dir);
 	free(ctx);
@@ -76,13 +73,6 @@ void vfc_log(struct vfc_ctx *ctx, int priority, const char *fmt, ...)
 	va_start(ap, fmt);
 	ctx->log_fn(ctx->log_data, priority, fmt, ap);
 	va_end(ap);
-}
-
-struct udev *vfc_ctx_get_udev(struct vfc_ctx *ctx)
-{
-	if (!ctx->udev)
-		ctx->udev = udev_new();
-	return ctx->udev;
 }
 
 void vfc_ctx_set_config(struct vfc_ctx *ctx, struct vfc_config *cfg)

@@ -4,6 +4,7 @@
  * looked up as vfc_device_new_from_busid() does; what costs is finding them.
  */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <libudev.h>
 #include <stdlib.h>
@@ -67,38 +68,92 @@ static int add_ccw_device(struct vfc_ctx *ctx, const char *name, struct vfc_devi
 	return r;
 }
 
+#define LIBUDEV "libudev.so.1"
+
+#define UDEV_FUNCS(X)                                                                              \
+	X(udev_new)                                                                                \
+	X(udev_unref)                                                                              \
+	X(udev_enumerate_new)                                                                      \
+	X(udev_enumerate_unref)                                                                    \
+	X(udev_enumerate_add_match_subsystem)                                                      \
+	X(udev_enumerate_add_match_sysattr)                                                        \
+	X(udev_enumerate_scan_devices)                                                             \
+	X(udev_enumerate_get_list_entry)                                                           \
+	X(udev_list_entry_get_next)                                                                \
+	X(udev_list_entry_get_name)
+
+#define UDEV_MEMBER(f) __typeof__(f) *f;
+static struct {
+	UDEV_FUNCS(UDEV_MEMBER)
+} dl;
+
+/*
+ * libudev is opened only here, as modload.c opens libkmod: linked, it would
+ * be loaded and relocated at every start of every program, the set-uid
+ * helper's included, for a fallback that a guest with virtio_ccw bound never
+ * takes. 0, or -ELIBACC where it cannot be had.
+ */
+static int udev_open(void)
+{
+	static int r = 1;
+	void *h;
+
+	if (r <= 0)
+		return r;
+	h = dlopen(LIBUDEV, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!h)
+		return r = -ELIBACC;
+#define UDEV_LOOKUP(f)                                                                             \
+	dl.f = (__typeof__(dl.f))dlsym(h, #f);                                                     \
+	if (!dl.f)                                                                                 \
+		return r = -ELIBACC;
+	UDEV_FUNCS(UDEV_LOOKUP)
+#undef UDEV_LOOKUP
+	return r = 0;
+}
+
 /*
  * Fallback when virtio_ccw is not bound (module not loaded): ask libudev for
  * the CCW devices of the virtio-fs control unit type. That reads every CCW
  * device's cutype, so it costs in proportion to the bus (up to 4 x 65536
  * devices), not to the virtio devices; the common paths read sysfs directly
- * and never load a udev context.
+ * and never open libudev.
  */
 static int enumerate_whole_bus(struct vfc_ctx *ctx, struct vfc_device ***devs, size_t *n,
 			       size_t *alloc)
 {
-	struct udev *udev = vfc_ctx_get_udev(ctx);
-	struct udev_enumerate *e;
+	struct udev_enumerate *e = NULL;
 	struct udev_list_entry *le;
+	struct udev *udev;
 	int r;
 
-	e = udev ? udev_enumerate_new(udev) : NULL;
-	if (!e)
+	r = udev_open();
+	if (r < 0) {
+		vfc_debug(ctx, "%s: %s", LIBUDEV, dlerror());
+		return r;
+	}
+	udev = dl.udev_new();
+	if (udev)
+		e = dl.udev_enumerate_new(udev);
+	if (!e) {
+		dl.udev_unref(udev);
 		return -ENOMEM;
-	r = udev_enumerate_add_match_subsystem(e, "ccw");
+	}
+	r = dl.udev_enumerate_add_match_subsystem(e, "ccw");
 	if (r >= 0)
-		r = udev_enumerate_add_match_sysattr(e, "cutype", VFC_CUTYPE_VIRTIO_FS);
+		r = dl.udev_enumerate_add_match_sysattr(e, "cutype", VFC_CUTYPE_VIRTIO_FS);
 	if (r >= 0)
-		r = udev_enumerate_scan_devices(e);
-	udev_list_entry_foreach(le, r >= 0 ? udev_enumerate_get_list_entry(e) : NULL)
-	{
-		const char *name = strrchr(udev_list_entry_get_name(le), '/');
+		r = dl.udev_enumerate_scan_devices(e);
+	for (le = r >= 0 ? dl.udev_enumerate_get_list_entry(e) : NULL; le;
+	     le = dl.udev_list_entry_get_next(le)) {
+		const char *name = strrchr(dl.udev_list_entry_get_name(le), '/');
 
 		r = add_ccw_device(ctx, name ? name + 1 : "", devs, n, alloc);
 		if (r < 0)
 			break;
 	}
-	udev_enumerate_unref(e);
+	dl.udev_enumerate_unref(e);
+	dl.udev_unref(udev);
 	return r < 0 ? r : 0;
 }
 
