@@ -51,6 +51,10 @@ installkernel() {
 # called by dracut
 install() {
     inst_multiple @SBINDIR@/virtiofs-ccw @MOUNTHELPERDIR@/mount.virtiofs
+    # dlopen()ed, so no ELF dependency brings them: libkmod loads virtiofs
+    # where the kernel has not, libudev walks the CCW bus while virtio_ccw
+    # is not bound yet.
+    inst_libdir_file libkmod.so.2 libudev.so.1
     inst_binary @UDEVDIR@/virtiofs-ccw-udev
     inst_rules 90-virtiofs-ccw.rules
     inst_binary @GENERATORDIR@/virtiofs-ccw-generator \

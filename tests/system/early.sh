@@ -98,7 +98,20 @@ early_build_image() {
 	initramfs-tools)
 		in_root "$root" mkinitramfs -o /tmp/initrd.img "$kver"
 		;;
-	esac
+	esac || return 1
+	# What no ELF dependency brings: the libraries our programs dlopen()
+	local list lib
+	case $flavour in
+	dracut) list=$(in_root "$root" lsinitrd /tmp/initrd.img) ;;
+	initramfs-tools) list=$(in_root "$root" lsinitramfs /tmp/initrd.img) ;;
+	esac || return 1
+	for lib in libkmod.so.2 libudev.so.1; do
+		grep -q "/$lib\( \|\$\)" <<<"$list" || {
+			echo "the $flavour image lacks $lib" >&2
+			return 1
+		}
+		echo "image holds $lib"
+	done
 }
 
 # early_image FLAVOUR KERNEL -> sets EARLY_IMAGE (cached in $E2E_CACHE/system/images)
