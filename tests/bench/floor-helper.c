@@ -8,9 +8,19 @@
  * costs before it does any work of its own (one more process, linked to libc
  * only, and the mount(8) it hands over to): the floor beside which our helper
  * is measured. SOURCE must be a tag: nothing is resolved.
+ *
+ * Built with -DFLOOR_MOUNT2 (floor-mount2), it calls mount(2) itself instead:
+ * mount(SOURCE, DIR, "virtiofs", flags, data), the flags from -o's generic
+ * options (ro, rw, nosuid, ...) and the rest of -o as the data string. That
+ * is the real floor of any helper that mount(8) runs: mount(8)'s own start,
+ * one more process, mount(2). Exit 0, or 32 (mount(8)'s mount failure) with
+ * one line on stderr. -n, -s, -v, -t TYPE and -N NS are taken and ignored;
+ * -f mounts nothing.
  */
 #include <stdio.h>
 #include <unistd.h>
+
+#ifndef FLOOR_MOUNT2
 
 int main(int argc, char *argv[])
 {
@@ -32,3 +42,89 @@ int main(int argc, char *argv[])
 	perror("floor-helper: /usr/bin/mount");
 	return 32;
 }
+
+#else /* FLOOR_MOUNT2 */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+/* mount(8)'s generic options that are flags of mount(2), not data */
+static const struct {
+	const char *name;
+	unsigned long set, clear;
+} flag_opts[] = {
+	{ "ro", MS_RDONLY, 0 },
+	{ "rw", 0, MS_RDONLY },
+	{ "nosuid", MS_NOSUID, 0 },
+	{ "suid", 0, MS_NOSUID },
+	{ "nodev", MS_NODEV, 0 },
+	{ "dev", 0, MS_NODEV },
+	{ "noexec", MS_NOEXEC, 0 },
+	{ "exec", 0, MS_NOEXEC },
+	{ "sync", MS_SYNCHRONOUS, 0 },
+	{ "async", 0, MS_SYNCHRONOUS },
+	{ "dirsync", MS_DIRSYNC, 0 },
+	{ "noatime", MS_NOATIME, 0 },
+	{ "atime", 0, MS_NOATIME },
+	{ "nodiratime", MS_NODIRATIME, 0 },
+	{ "diratime", 0, MS_NODIRATIME },
+	{ "relatime", MS_RELATIME, 0 },
+	{ "norelatime", 0, MS_RELATIME },
+	{ "strictatime", MS_STRICTATIME, 0 },
+};
+
+int main(int argc, char *argv[])
+{
+	unsigned long flags = 0;
+	char *opts = NULL, *data = NULL, *tok, *save = NULL;
+	size_t i, len = 0;
+	int a, fake = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SOURCE DIR [-fnsv] [-t TYPE] [-N NS] [-o OPTIONS]\n",
+			argv[0]);
+		return 1;
+	}
+	/* mount(8) passes SOURCE and DIR first, then its options */
+	for (a = 3; a < argc; a++) {
+		if (!strcmp(argv[a], "-o") && a + 1 < argc)
+			opts = argv[++a];
+		else if (!strncmp(argv[a], "-o", 2))
+			opts = argv[a] + 2;
+		else if ((!strcmp(argv[a], "-t") || !strcmp(argv[a], "-N")) && a + 1 < argc)
+			a++;
+		else if (!strcmp(argv[a], "-f"))
+			fake = 1;
+	}
+	if (opts) {
+		data = malloc(strlen(opts) + 1);
+		if (!data) {
+			fprintf(stderr, "floor-mount2: out of memory\n");
+			return 32;
+		}
+		for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			for (i = 0; i < sizeof(flag_opts) / sizeof(flag_opts[0]); i++)
+				if (!strcmp(tok, flag_opts[i].name))
+					break;
+			if (i < sizeof(flag_opts) / sizeof(flag_opts[0])) {
+				flags = (flags & ~flag_opts[i].clear) | flag_opts[i].set;
+				continue;
+			}
+			if (len)
+				data[len++] = ',';
+			strcpy(data + len, tok);
+			len += strlen(tok);
+		}
+	}
+	if (!fake && mount(argv[1], argv[2], "virtiofs", flags, len ? data : NULL) < 0) {
+		fprintf(stderr, "floor-mount2: mount %s on %s: %s\n", argv[1], argv[2],
+			strerror(errno));
+		return 32;
+	}
+	free(data);
+	return 0;
+}
+
+#endif /* FLOOR_MOUNT2 */

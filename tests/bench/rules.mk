@@ -24,9 +24,10 @@ bench: deps
 	@tests/bench/run $(O)
 
 # make bench-system: the same questions in a real guest -- the real-system
-# suite's Debian s390x system, booted with 1 and 14 shares -- mount cycles,
-# list, the helper's time split, boot (tests/bench/README.md). Its own boots:
-# no part of check-system's pass or fail.
+# suite's Debian s390x system, booted with 1 and 14 shares -- mount cycles
+# (with two floors), the helper's -f runs, list, the helper's time split,
+# boot (tests/bench/README.md). Its own boots: no part of check-system's pass
+# or fail.
 .PHONY: bench-system
 bench-system:
 	@tests/system/run.sh deps
