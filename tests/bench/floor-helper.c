@@ -16,11 +16,61 @@
  * one more process, mount(2). Exit 0, or 32 (mount(8)'s mount failure) with
  * one line on stderr. -n, -s, -v, -t TYPE and -N NS are taken and ignored;
  * -f mounts nothing.
+ *
+ * Built with -DFLOOR_LIBMOUNT (floor-libmount, linked to libmount), it mounts
+ * through libmount as our helper does and does nothing else: a context in
+ * helper mode, the type, SOURCE, DIR and -o, mnt_context_mount(), the exit
+ * code libmount gives. The floor of any helper that leaves the mount to
+ * libmount: the one above, plus loading libmount (libblkid, libselinux,
+ * libpcre2) and libmount's own checks and utab.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
-#ifndef FLOOR_MOUNT2
+#if defined(FLOOR_LIBMOUNT)
+
+#include <libmount.h>
+
+int main(int argc, char *argv[])
+{
+	struct libmnt_context *cxt;
+	const char *opts = NULL;
+	char buf[BUFSIZ] = "";
+	int a, rc, fake = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SOURCE DIR [-fnsv] [-t TYPE] [-N NS] [-o OPTIONS]\n",
+			argv[0]);
+		return 1;
+	}
+	for (a = 3; a < argc; a++) {
+		if (!strcmp(argv[a], "-o") && a + 1 < argc)
+			opts = argv[++a];
+		else if (!strncmp(argv[a], "-o", 2))
+			opts = argv[a] + 2;
+		else if ((!strcmp(argv[a], "-t") || !strcmp(argv[a], "-N")) && a + 1 < argc)
+			a++;
+		else if (!strcmp(argv[a], "-f"))
+			fake = 1;
+	}
+	cxt = mnt_new_context();
+	if (!cxt || mnt_context_init_helper(cxt, MNT_ACT_MOUNT, 0) ||
+	    mnt_context_set_fstype(cxt, "virtiofs") || mnt_context_set_source(cxt, argv[1]) ||
+	    mnt_context_set_target(cxt, argv[2]) || (opts && mnt_context_set_options(cxt, opts))) {
+		fprintf(stderr, "floor-libmount: cannot set up the mount\n");
+		return 32;
+	}
+	mnt_context_enable_fake(cxt, fake);
+	rc = mnt_context_mount(cxt);
+	rc = mnt_context_get_excode(cxt, rc, buf, sizeof(buf));
+	if (rc)
+		fprintf(stderr, "floor-libmount: %s\n", buf);
+	mnt_free_context(cxt);
+	return rc;
+}
+
+#elif !defined(FLOOR_MOUNT2)
 
 int main(int argc, char *argv[])
 {
@@ -47,7 +97,6 @@ int main(int argc, char *argv[])
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mount.h>
 
 /* mount(8)'s generic options that are flags of mount(2), not data */
