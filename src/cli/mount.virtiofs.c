@@ -71,6 +71,18 @@ static void use_policy(struct vfc_ctx *ctx, struct vfc_mount_req *req)
 	vfc_config_unref(cfg);
 }
 
+/* Does the environment name a language for messages, as setlocale(3) reads it? */
+static bool locale_translates(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *name = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(vars) && !(name && *name); i++)
+		name = getenv(vars[i]);
+	return name && *name && strcmp(name, "C") != 0 && strcmp(name, "POSIX") != 0 &&
+	       strncmp(name, "C.", 2) != 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -98,10 +110,14 @@ int main(int argc, char **argv)
 	/*
 	 * The user's language for messages (strerror's and libmount's) and its
 	 * characters, and no more: no other category is ever used here, and
-	 * loading all of them costs every mount two dozen more file opens.
+	 * loading all of them costs every mount two dozen more file opens. A C
+	 * locale (C.UTF-8 too) has no translations, and we print bytes, never
+	 * characters: loading it (17 system calls) would change nothing.
 	 */
-	setlocale(LC_CTYPE, "");
-	setlocale(LC_MESSAGES, "");
+	if (locale_translates()) {
+		setlocale(LC_CTYPE, "");
+		setlocale(LC_MESSAGES, "");
+	}
 	/*
 	 * mount(8) passes SPEC and DIR first, before any option, and a tag may
 	 * start with '-' (a tag "-rf" is no option): take them as they are and
