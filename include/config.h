@@ -69,6 +69,8 @@ struct vfc_config *vfc_config_unref(struct vfc_config *cfg);
 /* The file the policy came from (its name as given to vfc_config_parse()). */
 const char *vfc_config_get_path(const struct vfc_config *cfg);
 enum vfc_automount vfc_config_get_automount(const struct vfc_config *cfg);
+/* The policy file's word for @a: "fstab", "all", "none". */
+const char *vfc_automount_to_string(enum vfc_automount a);
 const char *vfc_config_get_mount_base(const struct vfc_config *cfg);
 const char *vfc_config_get_options(const struct vfc_config *cfg);
 enum vfc_mount_name vfc_config_get_mount_name(const struct vfc_config *cfg);

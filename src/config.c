@@ -426,6 +426,17 @@ enum vfc_automount vfc_config_get_automount(const struct vfc_config *cfg)
 	return cfg->automount;
 }
 
+const char *vfc_automount_to_string(enum vfc_automount a)
+{
+	static const char *const names[] = {
+		[VFC_AUTOMOUNT_FSTAB] = "fstab",
+		[VFC_AUTOMOUNT_ALL] = "all",
+		[VFC_AUTOMOUNT_NONE] = "none",
+	};
+
+	return (size_t)a < ARRAY_SIZE(names) ? names[a] : NULL;
+}
+
 const char *vfc_config_get_mount_base(const struct vfc_config *cfg)
 {
 	return cfg->mount_base;

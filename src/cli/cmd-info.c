@@ -185,7 +185,7 @@ static int collect(struct vfc_ctx *ctx, struct vfc_device *dev, struct facts *f)
 	if (r == 0)
 		r = add(f, "Policy", "automount", cfg ? vfc_config_get_path(cfg) : VFC_CONFIG_PATH,
 			"automount = %s, mount-base = %s",
-			(const char *[]){ "fstab", "all", "none" }[vfc_config_get_automount(cfg)],
+			vfc_automount_to_string(vfc_config_get_automount(cfg)),
 			vfc_config_get_mount_base(cfg));
 	for (size_t i = 0; mp && mp[i] && r == 0; i++)
 		r = add(f, "Mounted on", "mountpoints", vfc_ctx_get_mountinfo_path(ctx), "%s",

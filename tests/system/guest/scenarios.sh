@@ -522,8 +522,9 @@ scenario_shapes_automount() {
 }
 
 # shapes-replug: a hot-added share with an odd tag is mounted by fstab's
-# unit, unmounted when it goes, mounted again when it comes back; its
-# virtiofs-ccw-share@ unit follows it
+# unit, unmounted when it goes, mounted again when it comes back; with
+# automount = fstab (the default) its virtiofs-ccw-share@ unit, which would
+# have nothing to do, is never started
 scenario_shapes_replug() {
 	local s='virtiofs-ccw-share@0.0.3005.service' i
 	expect_no_mount /srv/hot-odd
@@ -532,7 +533,8 @@ scenario_shapes_replug() {
 		wait_mounted_at 60 /srv/hot-odd "hot odd" || fail "/srv/hot-odd was not mounted within 60 s of plug $i"
 		settle
 		expect_line /srv/hot-odd "hot odd" 0.0.3005
-		[ "$(systemctl is-active "$s")" = active ] || fail "$s is $(systemctl is-active "$s") after plug $i"
+		[ "$(systemctl show -P ActiveEnterTimestampMonotonic "$s")" = 0 ] ||
+			fail "$s was started after plug $i under automount = fstab"
 		hot_del 0.0.3005
 		wait_for 30 not_mounted /srv/hot-odd || fail "/srv/hot-odd still mounted 30 s after unplug $i"
 		settle
@@ -552,10 +554,14 @@ scenario_shapes_udev() {
 			fail "udevadm test --action=$act of $v runs something of ours"
 		fi
 	done
-	grep -q 'SYSTEMD_WANTS=virtiofs-ccw-share@0.0.1a12.service' /tmp/udevtest.log ||
-		udevadm test --action=add "$v" 2>&1 | grep -q 'SYSTEMD_WANTS=virtiofs-ccw-share@0.0.1a12.service' ||
-		fail "the add event does not want virtiofs-ccw-share@0.0.1a12.service"
-	echo "  udevadm test add/remove of $v: no RUN of ours, SYSTEMD_WANTS=virtiofs-ccw-share@0.0.1a12.service"
+	udevadm test --action=add "$v" >/tmp/udevtest.log 2>&1
+	grep -q 'VIRTIOFS_CCW_AUTOMOUNT=fstab' /tmp/udevtest.log ||
+		fail "the add event of $v does not carry the policy's automount = fstab"
+	grep -q 'SYSTEMD_ALIAS=.*by-busid/0.0.1a12' /tmp/udevtest.log ||
+		fail "the add event of $v gives no by-busid alias"
+	! grep -q 'SYSTEMD_WANTS=.*virtiofs-ccw-share@' /tmp/udevtest.log ||
+		fail "the add event wants virtiofs-ccw-share@ under automount = fstab"
+	echo "  udevadm test add/remove of $v: no RUN of ours; automount = fstab: aliases, no SYSTEMD_WANTS"
 }
 
 # ---- users: the set-uid helper against util-linux ------------------------------
@@ -773,6 +779,13 @@ scenario_automount_all() {
 	expect_unit_bound /run/virtiofs/share3 0.0.1b00
 	expect_unit_bound /run/virtiofs/0.0.1a12 0.0.1c00
 	no_stacking
+	# automount = all: the rule has every share's device want its unit
+	local v
+	v=$(virtio_of 0.1.0042) || fail "0.1.0042 has no virtio device"
+	udevadm test --action=add "$v" 2>&1 | grep -q 'SYSTEMD_WANTS=.*virtiofs-ccw-share@0.1.0042.service' ||
+		fail "under automount = all the add event of $v does not want virtiofs-ccw-share@0.1.0042.service"
+	[ "$(systemctl is-active virtiofs-ccw-share@0.1.0042.service)" = active ] ||
+		fail "virtiofs-ccw-share@0.1.0042.service is $(systemctl is-active virtiofs-ccw-share@0.1.0042.service)"
 }
 
 # automount-all-hotplug: a hot-added share fstab does not name is mounted
