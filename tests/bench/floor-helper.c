@@ -28,22 +28,23 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(FLOOR_LIBMOUNT)
-
-#include <libmount.h>
-
-int main(int argc, char *argv[])
+#if defined(FLOOR_LIBMOUNT) || defined(FLOOR_MOUNT2)
+/*
+ * mount(8) passes SOURCE and DIR first, then its options: -o OPTIONS (or
+ * -oOPTIONS), -f, and -n, -s, -v, -t TYPE, -N NS, which are ignored. Returns
+ * the options or NULL; exits 1 on a short command line.
+ */
+static char *helper_args(int argc, char *argv[], int *ret_fake)
 {
-	struct libmnt_context *cxt;
-	const char *opts = NULL;
-	char buf[BUFSIZ] = "";
-	int a, rc, fake = 0;
+	char *opts = NULL;
+	int a;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s SOURCE DIR [-fnsv] [-t TYPE] [-N NS] [-o OPTIONS]\n",
 			argv[0]);
-		return 1;
+		_exit(1);
 	}
+	*ret_fake = 0;
 	for (a = 3; a < argc; a++) {
 		if (!strcmp(argv[a], "-o") && a + 1 < argc)
 			opts = argv[++a];
@@ -52,8 +53,23 @@ int main(int argc, char *argv[])
 		else if ((!strcmp(argv[a], "-t") || !strcmp(argv[a], "-N")) && a + 1 < argc)
 			a++;
 		else if (!strcmp(argv[a], "-f"))
-			fake = 1;
+			*ret_fake = 1;
 	}
+	return opts;
+}
+#endif
+
+#if defined(FLOOR_LIBMOUNT)
+
+#include <libmount.h>
+
+int main(int argc, char *argv[])
+{
+	struct libmnt_context *cxt;
+	char buf[BUFSIZ] = "";
+	int rc, fake;
+	const char *opts = helper_args(argc, argv, &fake);
+
 	cxt = mnt_new_context();
 	if (!cxt || mnt_context_init_helper(cxt, MNT_ACT_MOUNT, 0) ||
 	    mnt_context_set_fstype(cxt, "virtiofs") || mnt_context_set_source(cxt, argv[1]) ||
@@ -127,26 +143,11 @@ static const struct {
 int main(int argc, char *argv[])
 {
 	unsigned long flags = 0;
-	char *opts = NULL, *data = NULL, *tok, *save = NULL;
+	char *data = NULL, *tok, *save = NULL;
 	size_t i, len = 0;
-	int a, fake = 0;
+	int fake;
+	char *opts = helper_args(argc, argv, &fake);
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SOURCE DIR [-fnsv] [-t TYPE] [-N NS] [-o OPTIONS]\n",
-			argv[0]);
-		return 1;
-	}
-	/* mount(8) passes SOURCE and DIR first, then its options */
-	for (a = 3; a < argc; a++) {
-		if (!strcmp(argv[a], "-o") && a + 1 < argc)
-			opts = argv[++a];
-		else if (!strncmp(argv[a], "-o", 2))
-			opts = argv[a] + 2;
-		else if ((!strcmp(argv[a], "-t") || !strcmp(argv[a], "-N")) && a + 1 < argc)
-			a++;
-		else if (!strcmp(argv[a], "-f"))
-			fake = 1;
-	}
 	if (opts) {
 		data = malloc(strlen(opts) + 1);
 		if (!data) {
