@@ -93,20 +93,25 @@ static struct {
  * helper's included, for a fallback that a guest with virtio_ccw bound never
  * takes. 0, or -ELIBACC where it cannot be had.
  */
-static int udev_open(void)
+static int udev_open(struct vfc_ctx *ctx)
 {
 	static int r = 1;
 	void *h;
 
 	if (r <= 0)
 		return r;
+	/* dlerror() tells why once, right after the failing call: say it then. */
 	h = dlopen(LIBUDEV, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-	if (!h)
+	if (!h) {
+		vfc_debug(ctx, "%s", dlerror());
 		return r = -ELIBACC;
+	}
 #define UDEV_LOOKUP(f)                                                                             \
 	dl.f = (__typeof__(dl.f))dlsym(h, #f);                                                     \
-	if (!dl.f)                                                                                 \
-		return r = -ELIBACC;
+	if (!dl.f) {                                                                               \
+		vfc_debug(ctx, "%s", dlerror());                                                   \
+		return r = -ELIBACC;                                                               \
+	}
 	UDEV_FUNCS(UDEV_LOOKUP)
 #undef UDEV_LOOKUP
 	return r = 0;
@@ -127,11 +132,9 @@ static int enumerate_whole_bus(struct vfc_ctx *ctx, struct vfc_device ***devs, s
 	struct udev *udev;
 	int r;
 
-	r = udev_open();
-	if (r < 0) {
-		vfc_debug(ctx, "%s: %s", LIBUDEV, dlerror());
+	r = udev_open(ctx);
+	if (r < 0)
 		return r;
-	}
 	udev = dl.udev_new();
 	if (udev)
 		e = dl.udev_enumerate_new(udev);
