@@ -17,6 +17,12 @@
  * one line on stderr. -n, -s, -v, -t TYPE and -N NS are taken and ignored;
  * -f mounts nothing.
  *
+ * Built with -DFLOOR_MOUNT2 -DFLOOR_LIBMOUNT_OPTS (floor-lmopts, linked to
+ * libmount), it calls mount(2) the same way, but libmount splits -o and maps
+ * its generic options to flags (mnt_split_optstr(), mnt_optstr_get_flags()):
+ * the cost of loading libmount (libblkid, libselinux, libpcre2) for what an
+ * option means, without libmount's context.
+ *
  * Built with -DFLOOR_LIBMOUNT (floor-libmount, linked to libmount), it mounts
  * through libmount as our helper does and does nothing else: a context in
  * helper mode, the type, SOURCE, DIR and -o, mnt_context_mount(), the exit
@@ -115,6 +121,28 @@ int main(int argc, char *argv[])
 #include <stdlib.h>
 #include <sys/mount.h>
 
+#ifdef FLOOR_LIBMOUNT_OPTS
+
+#include <libmount.h>
+
+/* libmount's reading of -o: generic options to flags, the rest is data */
+static int split_options(char *opts, unsigned long *ret_flags, char **ret_data)
+{
+	char *vfs = NULL;
+
+	*ret_flags = 0;
+	*ret_data = NULL;
+	if (!opts)
+		return 0;
+	if (mnt_split_optstr(opts, NULL, &vfs, ret_data, 0, 0) ||
+	    (vfs && mnt_optstr_get_flags(vfs, ret_flags, mnt_get_builtin_optmap(MNT_LINUX_MAP))))
+		return -1;
+	free(vfs);
+	return 0;
+}
+
+#else
+
 /* mount(8)'s generic options that are flags of mount(2), not data */
 static const struct {
 	const char *name;
@@ -140,35 +168,53 @@ static const struct {
 	{ "strictatime", MS_STRICTATIME, 0 },
 };
 
+static int split_options(char *opts, unsigned long *ret_flags, char **ret_data)
+{
+	char *data, *tok, *save = NULL;
+	size_t i, len = 0;
+
+	*ret_flags = 0;
+	*ret_data = NULL;
+	if (!opts)
+		return 0;
+	data = malloc(strlen(opts) + 1);
+	if (!data)
+		return -1;
+	for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < sizeof(flag_opts) / sizeof(flag_opts[0]); i++)
+			if (!strcmp(tok, flag_opts[i].name))
+				break;
+		if (i < sizeof(flag_opts) / sizeof(flag_opts[0])) {
+			*ret_flags = (*ret_flags & ~flag_opts[i].clear) | flag_opts[i].set;
+			continue;
+		}
+		if (len)
+			data[len++] = ',';
+		strcpy(data + len, tok);
+		len += strlen(tok);
+	}
+	data[len] = '\0';
+	if (len)
+		*ret_data = data;
+	else
+		free(data);
+	return 0;
+}
+
+#endif /* FLOOR_LIBMOUNT_OPTS */
+
 int main(int argc, char *argv[])
 {
-	unsigned long flags = 0;
-	char *data = NULL, *tok, *save = NULL;
-	size_t i, len = 0;
+	unsigned long flags;
+	char *data;
 	int fake;
 	char *opts = helper_args(argc, argv, &fake);
 
-	if (opts) {
-		data = malloc(strlen(opts) + 1);
-		if (!data) {
-			fprintf(stderr, "floor-mount2: out of memory\n");
-			return 32;
-		}
-		for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			for (i = 0; i < sizeof(flag_opts) / sizeof(flag_opts[0]); i++)
-				if (!strcmp(tok, flag_opts[i].name))
-					break;
-			if (i < sizeof(flag_opts) / sizeof(flag_opts[0])) {
-				flags = (flags & ~flag_opts[i].clear) | flag_opts[i].set;
-				continue;
-			}
-			if (len)
-				data[len++] = ',';
-			strcpy(data + len, tok);
-			len += strlen(tok);
-		}
+	if (split_options(opts, &flags, &data) < 0) {
+		fprintf(stderr, "floor-mount2: cannot read the options '%s'\n", opts);
+		return 32;
 	}
-	if (!fake && mount(argv[1], argv[2], "virtiofs", flags, len ? data : NULL) < 0) {
+	if (!fake && mount(argv[1], argv[2], "virtiofs", flags, data) < 0) {
 		fprintf(stderr, "floor-mount2: mount %s on %s: %s\n", argv[1], argv[2],
 			strerror(errno));
 		return 32;

@@ -25,7 +25,7 @@ bench: deps
 
 # make bench-system: the same questions in a real guest -- the real-system
 # suite's Debian s390x system, booted with 1 and 14 shares -- mount cycles
-# (with two floors), the helper's -f runs, list, the helper's time split,
+# (with four floors), the helper's -f runs, list, the helper's time split,
 # boot (tests/bench/README.md). Its own boots: no part of check-system's pass
 # or fail.
 .PHONY: bench-system
