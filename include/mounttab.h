@@ -31,6 +31,16 @@ bool vfc_mounttab_is_mounted_on(struct vfc_ctx *ctx, const char *tag, const char
 int vfc_mounttab_find_target(struct vfc_ctx *ctx, const char *target, const char **ret_fstype,
 			     const char **ret_source, int *ret_mount_id);
 
+/*
+ * Does utab get its entry for a mount of @tag from elsewhere, so that the
+ * helper must write none? mount(8) records, after its helper, the source
+ * it was given (@spec) unless utab has an entry of that source already,
+ * and umount(8) removes one entry, the newest of the mountpoint. Where the
+ * helper (@helper) mounts another source than @spec (a bus-ID's tag), an
+ * entry of ours by tag would be left behind by every umount.
+ */
+bool vfc_mounttab_spec_recorded(bool helper, const char *spec, const char *tag);
+
 /* A mount the auto-mounter made, found by its mark (mountopts.h's VFC_OPT_AUTO). */
 struct vfc_mounttab_auto {
 	int mount_id;

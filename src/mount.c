@@ -184,7 +184,9 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 			    req->target);
 	/* Fake means nothing changes anywhere: no utab entry either. */
 	mnt_context_enable_fake(cxt, !!(req->flags & VFC_MOUNT_FAKE));
-	mnt_context_disable_mtab(cxt, !!(req->flags & (VFC_MOUNT_NOMTAB | VFC_MOUNT_FAKE)));
+	mnt_context_disable_mtab(cxt, !!(req->flags & (VFC_MOUNT_NOMTAB | VFC_MOUNT_FAKE)) ||
+					   vfc_mounttab_spec_recorded(req->flags & VFC_MOUNT_HELPER,
+								      req->spec, tag));
 	mnt_context_enable_sloppy(cxt, !!(req->flags & VFC_MOUNT_SLOPPY));
 
 	rc = mnt_context_mount(cxt);

@@ -76,6 +76,11 @@ bool vfc_mounttab_is_mounted_on(struct vfc_ctx *ctx, const char *tag, const char
 	       strcmp(fstype, VFC_FSTYPE) == 0 && source && strcmp(source, tag) == 0;
 }
 
+bool vfc_mounttab_spec_recorded(bool helper, const char *spec, const char *tag)
+{
+	return helper && spec && tag && strcmp(spec, tag) != 0;
+}
+
 void vfc_mounttab_auto_free(struct vfc_mounttab_auto *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -22,6 +22,7 @@
 #include "macro.h"
 #include "mount.h"
 #include "mountopts.h"
+#include "mounttab.h"
 #include "usermount.h"
 #include "virtiofs.h"
 
@@ -206,6 +207,9 @@ int vfc_usermount(struct vfc_ctx *ctx, const struct vfc_mount_req *req, int defa
 					  strerror(errno));
 		goto out;
 	}
+	/* mount(8) records the line's source itself: see vfc_mounttab_spec_recorded(). */
+	if (vfc_mounttab_spec_recorded(true, source, found.tag))
+		mnt_context_disable_mtab(cxt, 1);
 	if (mnt_fs_set_source(fs, found.tag) || mnt_fs_set_target(fs, proc)) {
 		r = vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "out of memory");
 		goto out;

@@ -173,10 +173,28 @@ static void test_reset(void **state)
 	vfc_ctx_unref(ctx);
 }
 
+/* Which mounts of the helper leave their utab entry to mount(8). */
+static void test_spec_recorded(void **state)
+{
+	(void)state;
+	/* A bus-ID, a host ID, a short one: mount(8) records the line's source. */
+	assert_true(vfc_mounttab_spec_recorded(true, "0.0.0002", "share1"));
+	assert_true(vfc_mounttab_spec_recorded(true, "fe.0.0002", "share1"));
+	assert_true(vfc_mounttab_spec_recorded(true, "0002", "share1"));
+	/* A tag, even one that spells a bus-ID: the entry's source is the mount's. */
+	assert_false(vfc_mounttab_spec_recorded(true, "share1", "share1"));
+	assert_false(vfc_mounttab_spec_recorded(true, "0.0.1a12", "0.0.1a12"));
+	/* Not the helper (virtiofs-ccw mount, hotplug): nobody records it after us. */
+	assert_false(vfc_mounttab_spec_recorded(false, "0.0.0002", "share1"));
+	/* Remount and friends: no tag was resolved. */
+	assert_false(vfc_mounttab_spec_recorded(true, "0.0.0002", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_spec_recorded),
 		cmocka_unit_test_teardown(test_stacked, cleanup_copy),
 		cmocka_unit_test_teardown(test_reset, cleanup_copy),
 	};

@@ -620,6 +620,36 @@ scenario_user_vs_util_linux() {
 		tidy "/mnt/v-$p" "/mnt/t-$p"
 	done
 
+	# A line by bus-ID with options that utab keeps (user=, _netdev), mounted by
+	# the user and by root, twice each: one utab entry while mounted, as for
+	# tmpfs (mount(8)'s, by the line's source), none after the umount.
+	# umount(8) pairs fstab's source with the mount's, the tag, so a user
+	# cannot unmount it (mount.virtiofs(8), BUGS): only that is not as tmpfs.
+	mkdir -p /mnt/v-bususer /mnt/t-bususer
+	for p in user user root root; do
+		if [ "$p" = user ]; then
+			same "mount, bus-ID line" "$(as tester mount /mnt/v-bususer)" \
+				"$(as tester mount /mnt/t-bususer)"
+		else
+			mount /mnt/v-bususer && mount /mnt/t-bususer ||
+				fail "root cannot mount the bus-ID line"
+		fi
+		expect_mount /mnt/v-bususer share1
+		[ "$(utab_opts /mnt/v-bususer | wc -l)" = 1 ] && [ "$(utab_opts /mnt/t-bususer | wc -l)" = 1 ] ||
+			fail "utab entries while mounted by $p: '$(utab_opts /mnt/v-bususer | tr '\n' '|')' for virtiofs, '$(utab_opts /mnt/t-bususer | tr '\n' '|')' for tmpfs; expected one each"
+		if [ "$p" = user ]; then
+			rv=$(as tester umount /mnt/v-bususer)
+			m1=$(cat /tmp/as.out)
+			rt=$(as tester umount /mnt/t-bususer)
+			echo "  umount by the user, bus-ID line: ours $(verdict "$rv") ($rv: $m1), util-linux $(verdict "$rt") ($rt)"
+			[ "$rv" != 0 ] && [ "$rt" = 0 ] && [ "$m1" = "umount: /mnt/v-bususer: must be superuser to unmount." ] ||
+				fail "umount by the user of a bus-ID line: not as mount.virtiofs(8) BUGS says"
+		fi
+		tidy /mnt/v-bususer /mnt/t-bususer
+		[ -z "$(utab_opts /mnt/v-bususer)" ] ||
+			fail "utab keeps an entry for /mnt/v-bususer after the umount ($p): $(utab_opts /mnt/v-bususer | tr '\n' '|')"
+	done
+
 	# X-mount.mkdir through a symlink the user planted: never a directory for a user
 	mkdir -p /var/tmp/u
 	chown tester: /var/tmp/u
