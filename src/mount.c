@@ -128,6 +128,7 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 	_cleanup_free_ char *shown = NULL;
 	char target[PATH_MAX], buf[BUFSIZ] = "";
 	int rc, excode, err;
+	bool nomtab;
 	size_t len;
 
 	/*
@@ -182,11 +183,14 @@ static int mount_source(struct vfc_ctx *ctx, const struct vfc_mount_req *req, co
 	    (req->namespace && mnt_context_set_target_ns(cxt, req->namespace)))
 		return vfc_mount_result_fail(res, -ENOMEM, MNT_EX_SYSERR, "cannot set up the mount of %s",
 			    req->target);
-	/* Fake means nothing changes anywhere: no utab entry either. */
+	/*
+	 * Fake means nothing changes anywhere: no utab entry either. Nor where
+	 * mount(8) records the mount itself (a bus-ID line; mounttab.h).
+	 */
+	nomtab = (req->flags & (VFC_MOUNT_NOMTAB | VFC_MOUNT_FAKE)) ||
+		 vfc_mounttab_spec_recorded(req->flags & VFC_MOUNT_HELPER, req->spec, tag);
 	mnt_context_enable_fake(cxt, !!(req->flags & VFC_MOUNT_FAKE));
-	mnt_context_disable_mtab(cxt, !!(req->flags & (VFC_MOUNT_NOMTAB | VFC_MOUNT_FAKE)) ||
-					   vfc_mounttab_spec_recorded(req->flags & VFC_MOUNT_HELPER,
-								      req->spec, tag));
+	mnt_context_disable_mtab(cxt, nomtab);
 	mnt_context_enable_sloppy(cxt, !!(req->flags & VFC_MOUNT_SLOPPY));
 
 	rc = mnt_context_mount(cxt);
